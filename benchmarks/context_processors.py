@@ -1,0 +1,16 @@
+from django.http import HttpRequest
+
+from models_registry.models import Organization
+
+# Every record that `manage.py load_demo` writes links under this address; the
+# .invalid top-level domain (RFC 2606) can never resolve to a real site.
+DEMO_URL_PREFIX = "https://demo.benchboard.invalid/"
+
+
+def site(request: HttpRequest) -> dict:
+    """Site-wide template context: whether the synthetic demo data is loaded."""
+    return {
+        "demo_data_loaded": Organization.objects.filter(
+            website__startswith=DEMO_URL_PREFIX
+        ).exists()
+    }

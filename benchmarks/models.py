@@ -1,0 +1,171 @@
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from models_registry.models import (
+    URL_MAX_LENGTH,
+    AIModel,
+    TimestampedModel,
+    slug_constraints,
+    slug_field,
+)
+
+
+class Category(TimestampedModel):
+    slug = slug_field()
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name_plural = "categories"
+        ordering = ["name"]
+        constraints = slug_constraints("category")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Benchmark(TimestampedModel):
+    class Modality(models.TextChoices):
+        TEXT = "text", "Text"
+        IMAGE = "image", "Image"
+        AUDIO = "audio", "Audio"
+        VIDEO = "video", "Video"
+        MULTIMODAL = "multimodal", "Multimodal"
+
+    slug = slug_field()
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    categories = models.ManyToManyField(Category, related_name="benchmarks", blank=True)
+    modality = models.CharField(max_length=12, choices=Modality.choices, default=Modality.TEXT)
+    multilingual = models.BooleanField(default=False)
+    language = models.CharField(
+        max_length=16, default="en", help_text="Main language, ISO 639-1 code."
+    )
+    max_score = models.DecimalField(
+        max_digits=14, decimal_places=4, default=Decimal(1), help_text="Highest possible score."
+    )
+    higher_is_better = models.BooleanField(default=True)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        related_name="variants",
+        null=True,
+        blank=True,
+        help_text="The benchmark this one is a subset or variant of.",
+    )
+    paper_url = models.URLField("paper", max_length=URL_MAX_LENGTH, blank=True)
+    paper_title = models.CharField(max_length=500, blank=True)
+    paper_authors = models.TextField(blank=True, help_text="One author per line, in paper order.")
+    paper_published_on = models.DateField("paper published", null=True, blank=True)
+    paper_abstract = models.TextField(blank=True)
+    implementation_url = models.URLField("implementation", max_length=URL_MAX_LENGTH, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            *slug_constraints("benchmark"),
+            models.CheckConstraint(
+                condition=Q(max_score__gt=0), name="benchmark_max_score_positive"
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("pk")), name="benchmark_not_its_own_parent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("benchmarks:detail", args=[self.slug])
+
+    @property
+    def author_list(self) -> list[str]:
+        return [line.strip() for line in self.paper_authors.splitlines() if line.strip()]
+
+
+class ResultQuerySet(models.QuerySet):
+    def verified(self) -> "ResultQuerySet":
+        return self.filter(status=Result.Status.VERIFIED)
+
+    def recently_changed(self) -> "ResultQuerySet":
+        return self.order_by("-updated_at")
+
+
+class Result(TimestampedModel):
+    """One score of one model on one benchmark, with where it comes from."""
+
+    class Status(models.TextChoices):
+        SELF_REPORTED = "self_reported", "Self-reported"
+        THIRD_PARTY = "third_party", "Reported by a third party"
+        VERIFIED = "verified", "Verified"
+
+    ai_model = models.ForeignKey(AIModel, on_delete=models.CASCADE, related_name="results")
+    benchmark = models.ForeignKey(Benchmark, on_delete=models.CASCADE, related_name="results")
+    score = models.DecimalField(
+        max_digits=20, decimal_places=6, help_text="The score exactly as reported."
+    )
+    normalized_score = models.DecimalField(
+        max_digits=7,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        help_text="The score on a 0 to 1 scale (see README: the normalized score).",
+    )
+    analysis_method = models.CharField(
+        max_length=255, blank=True, help_text="How it was measured, for example 5-shot CoT."
+    )
+    status = models.CharField(max_length=13, choices=Status.choices, default=Status.SELF_REPORTED)
+    verified_by = models.CharField(max_length=200, blank=True)
+    verified_on = models.DateField(null=True, blank=True)
+    notes = models.TextField(blank=True, help_text="Verification or context notes.")
+    source_url = models.URLField("source", max_length=URL_MAX_LENGTH, blank=True)
+    recorded_on = models.DateField(
+        "date recorded",
+        null=True,
+        blank=True,
+        help_text="When the result was published or measured.",
+    )
+    source_record_id = models.BigIntegerField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The record id in the imported source (not unique there).",
+    )
+
+    objects = ResultQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["benchmark__name", "-normalized_score"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ai_model", "benchmark", "analysis_method"],
+                name="result_model_benchmark_method_unique",
+            ),
+            models.CheckConstraint(condition=Q(score__gte=0), name="result_score_not_negative"),
+            models.CheckConstraint(
+                condition=Q(normalized_score__isnull=True)
+                | Q(normalized_score__gte=0, normalized_score__lte=1),
+                name="result_normalized_score_range",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="verified") | ~Q(verified_by=""),
+                name="result_verified_names_verifier",
+            ),
+        ]
+        indexes = [
+            # A benchmark's leaderboard, best first.
+            models.Index(
+                fields=["benchmark", "-normalized_score"], name="result_benchmark_score_idx"
+            ),
+            # A benchmark's progress over time.
+            models.Index(fields=["benchmark", "recorded_on"], name="result_benchmark_date_idx"),
+            # Recently changed results on the home page.
+            models.Index(fields=["-updated_at"], name="result_updated_idx"),
+        ]
+
+    def __str__(self) -> str:
+        method = f" ({self.analysis_method})" if self.analysis_method else ""
+        return f"{self.ai_model} on {self.benchmark}{method}: {self.score}"

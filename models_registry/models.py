@@ -1,0 +1,258 @@
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+# Slugs are the data source's own ids so that pages keep stable addresses. Real
+# ids carry characters a Django SlugField refuses ("mbpp+", "graphwalks-bfs-<128k",
+# "humanity's-last-exam"), so a slug here is any run of visible characters
+# without the few that would break a URL path segment.
+validate_slug = RegexValidator(
+    r"^[^\s/?#%\\]+\Z",
+    "A slug has no spaces and none of the characters / ? # % \\.",
+)
+SLUG_MAX_LENGTH = 200
+URL_MAX_LENGTH = 500
+
+
+def slug_field() -> models.CharField:
+    return models.CharField(max_length=SLUG_MAX_LENGTH, validators=[validate_slug])
+
+
+def slug_constraints(model_name: str) -> list[models.BaseConstraint]:
+    """The unique slug and a database-level guard against empty or path-breaking ones."""
+    return [
+        models.UniqueConstraint(fields=["slug"], name=f"{model_name}_slug_unique"),
+        models.CheckConstraint(
+            condition=~Q(slug="") & ~Q(slug__contains="/"), name=f"{model_name}_slug_valid"
+        ),
+    ]
+
+
+class TimestampedModel(models.Model):
+    """Every record knows when it was created and last changed ("last updated")."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class DatePrecision(models.TextChoices):
+    """How much of a stored date is known: sources often give only a month."""
+
+    DAY = "day", "Day"
+    MONTH = "month", "Month"
+    YEAR = "year", "Year"
+
+
+class Organization(TimestampedModel):
+    slug = slug_field()
+    name = models.CharField(max_length=200)
+    website = models.URLField(max_length=URL_MAX_LENGTH, blank=True)
+    country = models.CharField(
+        max_length=2, blank=True, help_text="ISO 3166-1 alpha-2 code, for example US."
+    )
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = slug_constraints("organization")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class License(TimestampedModel):
+    slug = slug_field()
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    allows_commercial_use = models.BooleanField(default=False)
+    open_weights = models.BooleanField(
+        null=True,
+        help_text="Whether models under this licence publish their weights; empty when unknown.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = slug_constraints("license")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AIModelQuerySet(models.QuerySet):
+    def open_weights(self) -> "AIModelQuerySet":
+        return self.filter(license__open_weights=True)
+
+    def proprietary(self) -> "AIModelQuerySet":
+        return self.exclude(license__open_weights=True)
+
+    def newest(self) -> "AIModelQuerySet":
+        return self.order_by(models.F("release_date").desc(nulls_last=True), "name")
+
+
+class AIModel(TimestampedModel):
+    slug = slug_field()
+    name = models.CharField(max_length=200)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="ai_models"
+    )
+    description = models.TextField(blank=True)
+    release_date = models.DateField(null=True, blank=True)
+    release_date_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    announcement_date = models.DateField(null=True, blank=True)
+    announcement_date_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    license = models.ForeignKey(
+        License, on_delete=models.PROTECT, related_name="ai_models", null=True, blank=True
+    )
+    parameter_count = models.BigIntegerField(
+        null=True, blank=True, help_text="Number of parameters (not billions)."
+    )
+    training_tokens = models.BigIntegerField(
+        null=True, blank=True, help_text="Number of training tokens (not trillions)."
+    )
+    input_context_length = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Longest input, in tokens."
+    )
+    output_context_length = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Longest output, in tokens."
+    )
+    multimodal = models.BooleanField(default=False)
+    knowledge_cutoff = models.DateField(null=True, blank=True)
+    knowledge_cutoff_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    fine_tuned_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, related_name="fine_tunes", null=True, blank=True
+    )
+    paper_url = models.URLField("paper", max_length=URL_MAX_LENGTH, blank=True)
+    weights_url = models.URLField("weights", max_length=URL_MAX_LENGTH, blank=True)
+    repository_url = models.URLField("repository", max_length=URL_MAX_LENGTH, blank=True)
+    api_docs_url = models.URLField("API docs", max_length=URL_MAX_LENGTH, blank=True)
+    playground_url = models.URLField("playground", max_length=URL_MAX_LENGTH, blank=True)
+    announcement_url = models.URLField("announcement", max_length=URL_MAX_LENGTH, blank=True)
+
+    objects = AIModelQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "AI model"
+        ordering = ["name"]
+        constraints = [
+            *slug_constraints("aimodel"),
+            models.CheckConstraint(
+                condition=Q(parameter_count__isnull=True) | Q(parameter_count__gt=0),
+                name="aimodel_parameter_count_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(training_tokens__isnull=True) | Q(training_tokens__gt=0),
+                name="aimodel_training_tokens_positive",
+            ),
+            models.CheckConstraint(
+                condition=~Q(fine_tuned_from=models.F("pk")),
+                name="aimodel_not_fine_tuned_from_itself",
+            ),
+        ]
+        indexes = [
+            # Newest models: home page and /models/ sorted by release date.
+            models.Index(fields=["-release_date"], name="aimodel_release_date_idx"),
+            # An organization's models over time.
+            models.Index(fields=["organization", "release_date"], name="aimodel_org_release_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("models_registry:detail", args=[self.slug])
+
+    @property
+    def is_open(self) -> bool:
+        return bool(self.license and self.license.open_weights)
+
+
+class Provider(TimestampedModel):
+    slug = slug_field()
+    name = models.CharField(max_length=200)
+    website = models.URLField(max_length=URL_MAX_LENGTH, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = slug_constraints("provider")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Offering(TimestampedModel):
+    """A model as one API provider serves it: price, speed, limits and features."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="offerings")
+    ai_model = models.ForeignKey(AIModel, on_delete=models.CASCADE, related_name="offerings")
+    provider_model_name = models.CharField(
+        max_length=200, blank=True, help_text="The model's id in the provider's API."
+    )
+    input_usd_per_million = models.DecimalField(
+        "input, USD per million tokens", max_digits=12, decimal_places=4, null=True, blank=True
+    )
+    output_usd_per_million = models.DecimalField(
+        "output, USD per million tokens", max_digits=12, decimal_places=4, null=True, blank=True
+    )
+    throughput = models.FloatField(null=True, blank=True, help_text="Tokens per second.")
+    latency = models.FloatField(null=True, blank=True, help_text="Seconds to the first token.")
+    quantization = models.CharField(max_length=50, blank=True)
+    max_input_tokens = models.PositiveIntegerField(null=True, blank=True)
+    max_output_tokens = models.PositiveIntegerField(null=True, blank=True)
+    supports_web_search = models.BooleanField(null=True)
+    supports_function_calling = models.BooleanField(null=True)
+    supports_structured_output = models.BooleanField(null=True)
+    supports_code_execution = models.BooleanField(null=True)
+    supports_batch_inference = models.BooleanField(null=True)
+    supports_finetuning = models.BooleanField(null=True)
+    input_text = models.BooleanField(null=True)
+    input_image = models.BooleanField(null=True)
+    input_audio = models.BooleanField(null=True)
+    input_video = models.BooleanField(null=True)
+    output_text = models.BooleanField(null=True)
+    output_image = models.BooleanField(null=True)
+    output_audio = models.BooleanField(null=True)
+    output_video = models.BooleanField(null=True)
+    deprecated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["ai_model__name", "provider__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ai_model", "provider"], name="offering_model_provider_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(input_usd_per_million__isnull=True) | Q(input_usd_per_million__gte=0),
+                name="offering_input_price_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(output_usd_per_million__isnull=True) | Q(output_usd_per_million__gte=0),
+                name="offering_output_price_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(throughput__isnull=True) | Q(throughput__gte=0),
+                name="offering_throughput_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(latency__isnull=True) | Q(latency__gte=0),
+                name="offering_latency_not_negative",
+            ),
+        ]
+        indexes = [
+            # Cheapest provider of a model: leaderboard cost column, model page prices.
+            models.Index(
+                fields=["ai_model", "input_usd_per_million"], name="offering_model_price_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ai_model} at {self.provider}"

@@ -1,0 +1,86 @@
+"""Plain builders for test data: make_<thing>(**fields) with sensible defaults."""
+
+import datetime
+import itertools
+from decimal import Decimal
+
+from benchmarks.models import Benchmark, Category, Result
+from models_registry.models import AIModel, License, Offering, Organization, Provider
+
+_sequence = itertools.count(1)
+
+
+def _next() -> int:
+    return next(_sequence)
+
+
+def make_organization(**fields) -> Organization:
+    n = _next()
+    fields.setdefault("slug", f"org-{n}")
+    fields.setdefault("name", f"Organization {n}")
+    return Organization.objects.create(**fields)
+
+
+def make_license(**fields) -> License:
+    n = _next()
+    fields.setdefault("slug", f"license-{n}")
+    fields.setdefault("name", f"License {n}")
+    fields.setdefault("allows_commercial_use", True)
+    fields.setdefault("open_weights", True)
+    return License.objects.create(**fields)
+
+
+def make_ai_model(**fields) -> AIModel:
+    n = _next()
+    fields.setdefault("slug", f"model-{n}")
+    fields.setdefault("name", f"Model {n}")
+    if "organization" not in fields:
+        fields["organization"] = make_organization()
+    fields.setdefault("release_date", datetime.date(2025, 1, 1))
+    return AIModel.objects.create(**fields)
+
+
+def make_provider(**fields) -> Provider:
+    n = _next()
+    fields.setdefault("slug", f"provider-{n}")
+    fields.setdefault("name", f"Provider {n}")
+    return Provider.objects.create(**fields)
+
+
+def make_offering(**fields) -> Offering:
+    if "provider" not in fields:
+        fields["provider"] = make_provider()
+    if "ai_model" not in fields:
+        fields["ai_model"] = make_ai_model()
+    fields.setdefault("input_usd_per_million", Decimal("1.00"))
+    fields.setdefault("output_usd_per_million", Decimal("3.00"))
+    return Offering.objects.create(**fields)
+
+
+def make_category(**fields) -> Category:
+    n = _next()
+    fields.setdefault("slug", f"category-{n}")
+    fields.setdefault("name", f"Category {n}")
+    return Category.objects.create(**fields)
+
+
+def make_benchmark(*, categories=(), **fields) -> Benchmark:
+    n = _next()
+    fields.setdefault("slug", f"benchmark-{n}")
+    fields.setdefault("name", f"Benchmark {n}")
+    benchmark = Benchmark.objects.create(**fields)
+    if categories:
+        benchmark.categories.set(categories)
+    return benchmark
+
+
+def make_result(**fields) -> Result:
+    if "ai_model" not in fields:
+        fields["ai_model"] = make_ai_model()
+    if "benchmark" not in fields:
+        fields["benchmark"] = make_benchmark()
+    fields.setdefault("score", Decimal("0.5"))
+    fields.setdefault("normalized_score", Decimal(fields["score"]) / fields["benchmark"].max_score)
+    fields.setdefault("source_url", "https://example.org/paper")
+    fields.setdefault("recorded_on", datetime.date(2025, 1, 1))
+    return Result.objects.create(**fields)
