@@ -36,6 +36,9 @@ $(VENV)/.installed: pyproject.toml
 		echo "  Install Python 3.12+, or name one: make PYTHON=/path/to/python3.12 $(MAKECMDGOALS)" >&2; \
 		exit 1; \
 	fi
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null || { \
+		echo "$(PYTHON) is not Python 3.12 or newer ($$($(PYTHON) --version 2>&1)); Benchboard needs 3.12+." >&2; \
+		exit 1; }
 	@if [ ! -x $(PY) ]; then \
 		echo "Creating $(VENV) with $$($(PYTHON) --version) ($(PYTHON))"; \
 		$(PYTHON) -m venv $(VENV); \
