@@ -102,7 +102,9 @@ class Result(TimestampedModel):
         THIRD_PARTY = "third_party", "Reported by a third party"
         VERIFIED = "verified", "Verified"
 
-    ai_model = models.ForeignKey(AIModel, on_delete=models.CASCADE, related_name="results")
+    ai_model = models.ForeignKey(
+        AIModel, on_delete=models.CASCADE, related_name="results", verbose_name="AI model"
+    )
     benchmark = models.ForeignKey(Benchmark, on_delete=models.CASCADE, related_name="results")
     score = models.DecimalField(
         max_digits=20, decimal_places=6, help_text="The score exactly as reported."

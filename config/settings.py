@@ -95,6 +95,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# A model's change page in the admin edits all its results in place (several
+# fields a row); the default of 1,000 fields is too few for a well-measured model.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -193,7 +193,9 @@ class Offering(TimestampedModel):
     """A model as one API provider serves it: price, speed, limits and features."""
 
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="offerings")
-    ai_model = models.ForeignKey(AIModel, on_delete=models.CASCADE, related_name="offerings")
+    ai_model = models.ForeignKey(
+        AIModel, on_delete=models.CASCADE, related_name="offerings", verbose_name="AI model"
+    )
     provider_model_name = models.CharField(
         max_length=200, blank=True, help_text="The model's id in the provider's API."
     )

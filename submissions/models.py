@@ -61,7 +61,12 @@ class DataReport(Ticket):
         Benchmark, on_delete=models.SET_NULL, related_name="reports", null=True, blank=True
     )
     ai_model = models.ForeignKey(
-        AIModel, on_delete=models.SET_NULL, related_name="reports", null=True, blank=True
+        AIModel,
+        on_delete=models.SET_NULL,
+        related_name="reports",
+        null=True,
+        blank=True,
+        verbose_name="AI model",
     )
     result = models.ForeignKey(
         Result, on_delete=models.SET_NULL, related_name="reports", null=True, blank=True
@@ -95,7 +100,9 @@ class ResultSubmission(Ticket):
         REJECTED = "rejected", "Rejected"
         DUPLICATE = "duplicate", "Duplicate"
 
-    ai_model = models.ForeignKey(AIModel, on_delete=models.CASCADE, related_name="submissions")
+    ai_model = models.ForeignKey(
+        AIModel, on_delete=models.CASCADE, related_name="submissions", verbose_name="AI model"
+    )
     benchmark = models.ForeignKey(Benchmark, on_delete=models.CASCADE, related_name="submissions")
     score = models.DecimalField(max_digits=20, decimal_places=6)
     analysis_method = models.CharField(max_length=255, blank=True)
