@@ -8,9 +8,11 @@ DEMO_URL_PREFIX = "https://demo.benchboard.invalid/"
 
 
 def site(request: HttpRequest) -> dict:
-    """Site-wide template context: whether the synthetic demo data is loaded."""
+    """Site-wide template context: the page's canonical address, and whether the
+    synthetic demo data is loaded."""
     return {
+        "canonical_url": request.build_absolute_uri(request.path),
         "demo_data_loaded": Organization.objects.filter(
             website__startswith=DEMO_URL_PREFIX
-        ).exists()
+        ).exists(),
     }

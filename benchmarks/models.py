@@ -7,6 +7,7 @@ from django.urls import reverse
 from models_registry.models import (
     URL_MAX_LENGTH,
     AIModel,
+    Offering,
     TimestampedModel,
     slug_constraints,
     slug_field,
@@ -25,6 +26,15 @@ class Category(TimestampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("benchmarks:category-detail", args=[self.slug])
+
+
+class BenchmarkQuerySet(models.QuerySet):
+    def with_model_count(self) -> "BenchmarkQuerySet":
+        """Annotate model_count: how many distinct models have a result on it."""
+        return self.annotate(model_count=models.Count("results__ai_model", distinct=True))
 
 
 class Benchmark(TimestampedModel):
@@ -63,6 +73,8 @@ class Benchmark(TimestampedModel):
     paper_abstract = models.TextField(blank=True)
     implementation_url = models.URLField("implementation", max_length=URL_MAX_LENGTH, blank=True)
 
+    objects = BenchmarkQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         constraints = [
@@ -89,6 +101,28 @@ class Benchmark(TimestampedModel):
 class ResultQuerySet(models.QuerySet):
     def verified(self) -> "ResultQuerySet":
         return self.filter(status=Result.Status.VERIFIED)
+
+    def for_leaderboard(self) -> "ResultQuerySet":
+        """Results with what a leaderboard row shows, in one query.
+
+        The model's organization and licence come joined; its cheapest current
+        offering (lowest input plus output price) comes as two correlated subqueries
+        served by offering_model_price_idx.
+        """
+        cheapest = (
+            Offering.objects.filter(
+                ai_model=models.OuterRef("ai_model"),
+                deprecated_at__isnull=True,
+                input_usd_per_million__isnull=False,
+                output_usd_per_million__isnull=False,
+            )
+            .annotate(total=models.F("input_usd_per_million") + models.F("output_usd_per_million"))
+            .order_by("total", "input_usd_per_million", "pk")
+        )
+        return self.select_related("ai_model__organization", "ai_model__license").annotate(
+            cheapest_input=models.Subquery(cheapest.values("input_usd_per_million")[:1]),
+            cheapest_output=models.Subquery(cheapest.values("output_usd_per_million")[:1]),
+        )
 
     def recently_changed(self) -> "ResultQuerySet":
         return self.order_by("-updated_at")

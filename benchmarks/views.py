@@ -1,20 +1,30 @@
-from django.db.models import Count
+import csv
+import json
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.text import get_valid_filename
 from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
 
-from benchmarks.models import Benchmark
+from benchmarks import leaderboard
+from benchmarks.charts import progress_chart
+from benchmarks.forms import LeaderboardForm, LeaderboardQuery, leaderboard_query
+from benchmarks.models import Benchmark, Category
 from models_registry.models import AIModel
 
 HOME_LIST_LENGTH = 100
+RELATED_BENCHMARKS = 6
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     benchmarks = (
-        Benchmark.objects.annotate(model_count=Count("results__ai_model", distinct=True))
-        .order_by("-model_count", "name")
-        .only("slug", "name")
+        Benchmark.objects.with_model_count().order_by("-model_count", "name").only("slug", "name")
     )
     ai_models = (
         AIModel.objects.newest()
@@ -33,7 +43,228 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@dataclass
+class Board:
+    """A benchmark's results, shaped once for the page, its partial and its downloads."""
+
+    results: list[leaderboard.Row]
+    ranked_models: list[leaderboard.Row]
+    summary: leaderboard.Summary
+    query: LeaderboardQuery
+    rows: list[leaderboard.Row]
+
+
+def _benchmark(slug: str) -> Benchmark:
+    categories = Prefetch("categories", queryset=Category.objects.order_by("name"))
+    return get_object_or_404(
+        Benchmark.objects.select_related("parent").prefetch_related(categories), slug=slug
+    )
+
+
+def _board(benchmark: Benchmark, request: HttpRequest) -> Board:
+    higher = benchmark.higher_is_better
+    results = [
+        leaderboard.row_from_result(result)
+        for result in benchmark.results.for_leaderboard().order_by("pk")
+    ]
+    ranked_models = leaderboard.ranked(
+        leaderboard.best_per_model(results, higher_is_better=higher), higher_is_better=higher
+    )
+    summary = leaderboard.summarize(
+        results,
+        ranked_models,
+        max_score=benchmark.max_score,
+        benchmark_updated=benchmark.updated_at,
+    )
+    query = leaderboard_query(request.GET, organizations=summary.organizations)
+    board = (
+        leaderboard.ranked(results, higher_is_better=higher)
+        if query.every_result
+        else ranked_models
+    )
+    rows = leaderboard.sort_rows(
+        leaderboard.filter_rows(board, query.filters),
+        key=query.sort,
+        descending=query.descending,
+    )
+    return Board(results, ranked_models, summary, query, rows)
+
+
 @require_GET
+@vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def benchmark_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    benchmark = get_object_or_404(Benchmark, slug=slug)
-    return render(request, "benchmarks/benchmark_detail.html", {"benchmark": benchmark})
+    benchmark = _benchmark(slug)
+    board = _board(benchmark, request)
+    context = {
+        "benchmark": benchmark,
+        "board": board,
+        "headers": leaderboard.header_cells(
+            sort=board.query.sort, descending=board.query.descending
+        ),
+        "form": LeaderboardForm(
+            initial=board.query.as_initial(), organizations=board.summary.organizations
+        ),
+    }
+    if request.htmx and not request.htmx.history_restore_request:
+        return render(request, "benchmarks/benchmark_detail.html#leaderboard-table", context)
+
+    categories = list(benchmark.categories.all())
+    facts = leaderboard.BenchmarkFacts(
+        name=benchmark.name,
+        description=benchmark.description,
+        modality=benchmark.get_modality_display(),
+        category_names=[category.name.lower() for category in categories],
+        paper_url=benchmark.paper_url,
+        paper_title=benchmark.paper_title,
+    )
+    higher = benchmark.higher_is_better
+    frontier = leaderboard.frontier(board.results, higher_is_better=higher)
+    authors, other_authors = leaderboard.authors_shown(benchmark.author_list)
+    context |= {
+        "categories": categories,
+        "faq": leaderboard.faq(facts, board.summary),
+        "chart": progress_chart(board.results, frontier, higher_is_better=higher),
+        "frontier": frontier,
+        "authors": authors,
+        "other_authors": other_authors,
+        "related": _related_benchmarks(benchmark, categories),
+    }
+    context["structured_data"] = _structured_data(
+        benchmark, context["faq"], board.summary, request.build_absolute_uri(request.path)
+    )
+    return render(request, "benchmarks/benchmark_detail.html", context)
+
+
+def _structured_data(
+    benchmark: Benchmark,
+    faq: list[tuple[str, str]],
+    summary: leaderboard.Summary,
+    url: str,
+) -> list[dict]:
+    """schema.org Dataset and FAQPage descriptions of the page, for search engines."""
+    dataset = {
+        "@context": "https://schema.org",
+        "@type": "Dataset",
+        "name": f"{benchmark.name} leaderboard",
+        "description": benchmark.description or f"Results of AI models on {benchmark.name}.",
+        "url": url,
+        "creator": {"@type": "Organization", "name": "Benchboard"},
+        "license": "https://creativecommons.org/licenses/by/4.0/",
+        "variableMeasured": f"{benchmark.name} score",
+        "keywords": [category.name for category in benchmark.categories.all()],
+    }
+    if summary.last_updated:
+        dataset["dateModified"] = summary.last_updated.isoformat()
+    if benchmark.paper_url:
+        dataset["isBasedOn"] = benchmark.paper_url
+    questions = {
+        "@context": "https://schema.org",
+        "@type": "FAQPage",
+        "mainEntity": [
+            {
+                "@type": "Question",
+                "name": question,
+                "acceptedAnswer": {"@type": "Answer", "text": answer},
+            }
+            for question, answer in faq
+        ],
+    }
+    return [dataset, questions]
+
+
+def _related_benchmarks(benchmark: Benchmark, categories: list[Category]) -> list[Benchmark]:
+    """Benchmarks sharing a category with this one, the most measured first."""
+    if not categories:
+        return []
+    return list(
+        Benchmark.objects.filter(categories__in=categories)
+        .exclude(pk=benchmark.pk)
+        .with_model_count()
+        .order_by("-model_count", "name")
+        .prefetch_related(Prefetch("categories", queryset=Category.objects.order_by("name")))
+        .distinct()[:RELATED_BENCHMARKS]
+    )
+
+
+DOWNLOAD_FIELDS = (
+    "rank",
+    "model",
+    "model_slug",
+    "organization",
+    "score",
+    "normalized_score",
+    "status",
+    "analysis_method",
+    "parameter_count",
+    "context_length",
+    "input_usd_per_million",
+    "output_usd_per_million",
+    "open_weights",
+    "license",
+    "release_date",
+    "recorded_on",
+    "source_url",
+)
+
+
+def _download_record(row: leaderboard.Row) -> dict[str, object]:
+    return {
+        "rank": row.rank,
+        "model": row.model_name,
+        "model_slug": row.model_slug,
+        "organization": row.organization_name,
+        "score": leaderboard.format_score(row.score),
+        "normalized_score": leaderboard.format_score(row.normalized_score) or None,
+        "status": row.status,
+        "analysis_method": row.analysis_method,
+        "parameter_count": row.parameter_count,
+        "context_length": row.context_length,
+        "input_usd_per_million": leaderboard.format_score(row.input_usd_per_million) or None,
+        "output_usd_per_million": leaderboard.format_score(row.output_usd_per_million) or None,
+        "open_weights": row.is_open,
+        "license": row.license_name,
+        "release_date": row.release_date.isoformat() if row.release_date else None,
+        "recorded_on": row.recorded_on.isoformat() if row.recorded_on else None,
+        "source_url": row.source_url,
+    }
+
+
+def _spreadsheet_safe(value: object) -> object:
+    """Keep a spreadsheet from reading a text cell as a formula (CSV injection)."""
+    if isinstance(value, str) and len(value) > 1 and value[0] in "=+-@\t\r":
+        return "'" + value
+    return value
+
+
+@require_GET
+def leaderboard_download(request: HttpRequest, slug: str, file_format: str) -> HttpResponse:
+    """The leaderboard as shown, with the same filters and order, as CSV or JSON."""
+    benchmark = _benchmark(slug)
+    board = _board(benchmark, request)
+    records = [_download_record(row) for row in board.rows]
+    filename = get_valid_filename(f"{benchmark.slug}-leaderboard.{file_format}")
+    if file_format == "json":
+        payload = {
+            "benchmark": {
+                "slug": benchmark.slug,
+                "name": benchmark.name,
+                "url": request.build_absolute_uri(benchmark.get_absolute_url()),
+                "max_score": leaderboard.format_score(benchmark.max_score),
+                "higher_is_better": benchmark.higher_is_better,
+            },
+            "query": board.query.as_initial(),
+            "generated_at": timezone.now().isoformat(),
+            "rows": records,
+        }
+        response = HttpResponse(
+            json.dumps(payload, indent=2, ensure_ascii=False),
+            content_type="application/json; charset=utf-8",
+        )
+    else:
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        writer = csv.DictWriter(response, fieldnames=DOWNLOAD_FIELDS)
+        writer.writeheader()
+        for record in records:
+            writer.writerow({key: _spreadsheet_safe(value) for key, value in record.items()})
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response

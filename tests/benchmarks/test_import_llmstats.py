@@ -7,7 +7,6 @@ with one case of every rule, and break or change the copy as they need.
 import datetime
 import io
 import json
-import os
 import shutil
 from collections.abc import Callable
 from decimal import Decimal
@@ -15,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
@@ -739,20 +737,9 @@ def test_queries_do_not_grow_with_the_tree(tmp_path: Path) -> None:
 # The real data -----------------------------------------------------------------------
 
 
-def _real_tree() -> Path:
-    default = Path(settings.BASE_DIR).parent / "shared" / "data" / "llmstats"
-    path = Path(os.environ.get("BENCHBOARD_LLMSTATS_PATH", default))
-    if not (path / "data").is_dir():
-        pytest.fail(
-            f"The LLM Stats data is not at {path}: set BENCHBOARD_LLMSTATS_PATH to the folder "
-            "that holds its data/ folder."
-        )
-    return path
-
-
 @pytest.mark.django_db
-def test_real_llmstats_tree_imports_and_reimports_unchanged() -> None:
-    root = _real_tree()
+def test_real_llmstats_tree_imports_and_reimports_unchanged(llmstats_tree: Path) -> None:
+    root = llmstats_tree
 
     output = run(root)
 

@@ -1,0 +1,496 @@
+"""Shaping a benchmark's results for its page: pure functions, no database access.
+
+The view loads every result of a benchmark once (results.py rows) and everything on
+the page (the table, its ranks, the chart, the frontier, the summary and the FAQ)
+is computed here from those rows, so the page's query count does not depend on
+how many results there are.
+"""
+
+import datetime
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Row:
+    """One result as the leaderboard shows it."""
+
+    result_id: int
+    model_slug: str
+    model_name: str
+    organization_slug: str
+    organization_name: str
+    score: Decimal
+    normalized_score: Decimal | None
+    analysis_method: str
+    status: str
+    status_label: str
+    is_open: bool
+    license_name: str
+    parameter_count: int | None
+    context_length: int | None
+    input_usd_per_million: Decimal | None
+    output_usd_per_million: Decimal | None
+    release_date: datetime.date | None
+    release_date_precision: str
+    recorded_on: datetime.date | None
+    source_url: str
+    updated_at: datetime.datetime
+    rank: int | None = None
+
+    @property
+    def verified(self) -> bool:
+        return self.status == "verified"
+
+    @property
+    def cost(self) -> Decimal | None:
+        """Input plus output price per million tokens, for sorting by cost."""
+        if self.input_usd_per_million is None or self.output_usd_per_million is None:
+            return None
+        return self.input_usd_per_million + self.output_usd_per_million
+
+
+def row_from_result(result: Any) -> Row:
+    """A leaderboard row from a Result loaded with ResultQuerySet.for_leaderboard()."""
+    ai_model = result.ai_model
+    license = ai_model.license
+    return Row(
+        result_id=result.pk,
+        model_slug=ai_model.slug,
+        model_name=ai_model.name,
+        organization_slug=ai_model.organization.slug,
+        organization_name=ai_model.organization.name,
+        score=result.score,
+        normalized_score=result.normalized_score,
+        analysis_method=result.analysis_method,
+        status=result.status,
+        status_label=result.get_status_display(),
+        is_open=bool(license and license.open_weights),
+        license_name=license.name if license else "",
+        parameter_count=ai_model.parameter_count,
+        context_length=ai_model.input_context_length,
+        input_usd_per_million=result.cheapest_input,
+        output_usd_per_million=result.cheapest_output,
+        release_date=ai_model.release_date,
+        release_date_precision=ai_model.release_date_precision,
+        recorded_on=result.recorded_on,
+        source_url=result.source_url,
+        updated_at=result.updated_at,
+    )
+
+
+def _merit(row: Row, higher_is_better: bool) -> Decimal | None:
+    """A value where larger is better, whatever the benchmark's direction."""
+    if row.normalized_score is None:
+        return None
+    return row.normalized_score if higher_is_better else -row.normalized_score
+
+
+def best_per_model(rows: Iterable[Row], *, higher_is_better: bool) -> list[Row]:
+    """Each model's best result (ties: the earliest recorded, then the lowest id)."""
+    best: dict[str, Row] = {}
+    for row in rows:
+        current = best.get(row.model_slug)
+        if current is None or _ranking_key(row, higher_is_better) < _ranking_key(
+            current, higher_is_better
+        ):
+            best[row.model_slug] = row
+    return list(best.values())
+
+
+def _ranking_key(row: Row, higher_is_better: bool) -> tuple:
+    merit = _merit(row, higher_is_better)
+    return (
+        merit is None,
+        -(merit or 0),
+        row.recorded_on or datetime.date.max,
+        row.result_id,
+    )
+
+
+def ranked(rows: Iterable[Row], *, higher_is_better: bool) -> list[Row]:
+    """Rows best first, each with its rank; equal scores share a rank (1, 2, 2, 4).
+
+    Rows without a normalized score come last, unranked.
+    """
+    ordered = sorted(rows, key=lambda row: _ranking_key(row, higher_is_better))
+    result: list[Row] = []
+    previous: Decimal | None = None
+    rank = 0
+    for position, row in enumerate(ordered, start=1):
+        merit = _merit(row, higher_is_better)
+        if merit is None:
+            result.append(replace(row, rank=None))
+            continue
+        if merit != previous:
+            rank, previous = position, merit
+        result.append(replace(row, rank=rank))
+    return result
+
+
+@dataclass(frozen=True)
+class FrontierPoint:
+    date: datetime.date
+    normalized_score: Decimal
+    row: Row
+
+
+def frontier(rows: Iterable[Row], *, higher_is_better: bool) -> list[FrontierPoint]:
+    """The state of the art over time: each dated result that beat every earlier one."""
+    dated = sorted(
+        (row for row in rows if row.recorded_on and row.normalized_score is not None),
+        key=lambda row: (row.recorded_on, _ranking_key(row, higher_is_better)),
+    )
+    points: list[FrontierPoint] = []
+    best: Decimal | None = None
+    for row in dated:
+        merit = _merit(row, higher_is_better)
+        if best is None or merit > best:
+            best = merit
+            points.append(FrontierPoint(row.recorded_on, row.normalized_score, row))
+    return points
+
+
+def format_parameters(count: int | None) -> str:
+    """A parameter count as people write it: 4B, 1.8B, 671B, 1.2T, 350M."""
+    if count is None:
+        return ""
+    for size, suffix in ((10**12, "T"), (10**9, "B"), (10**6, "M"), (10**3, "K")):
+        if count >= size:
+            value = count / size
+            text = f"{value:.1f}".rstrip("0").rstrip(".") if value < 10 else f"{value:.0f}"
+            return f"{text}{suffix}"
+    return str(count)
+
+
+def format_tokens(count: int | None) -> str:
+    """A context length: 128K, 1M, 8,192 below a thousand-multiple."""
+    if count is None:
+        return ""
+    for size, suffix in ((10**6, "M"), (10**3, "K")):
+        if count >= size:
+            value = count / size
+            return f"{value:.1f}".rstrip("0").rstrip(".") + suffix
+    return f"{count:,}"
+
+
+@dataclass
+class Summary:
+    """The numbers the page states in words: lead sentence, "what it measures", FAQ."""
+
+    model_count: int
+    result_count: int
+    verified_count: int
+    self_reported_count: int
+    third_party_count: int
+    leader: Row | None
+    average: Decimal | None
+    best_open: Row | None
+    last_updated: datetime.datetime | None
+    first_recorded: datetime.date | None
+    last_recorded: datetime.date | None
+    organizations: list[tuple[str, str]] = field(default_factory=list)
+
+
+def summarize(
+    results: Sequence[Row],
+    board: Sequence[Row],
+    *,
+    max_score: Decimal,
+    benchmark_updated: datetime.datetime,
+) -> Summary:
+    """Facts about a benchmark from all its results and its ranked one-per-model board.
+
+    The average is taken over each model's best result, on the normalized scale (so
+    results reported as fractions and as percentages agree), and given back on the
+    benchmark's own scale.
+    """
+    scored = [row.normalized_score for row in board if row.normalized_score is not None]
+    leader = board[0] if board and board[0].rank == 1 else None
+    statuses = Counter(row.status for row in results)
+    dates = [row.recorded_on for row in results if row.recorded_on]
+    return Summary(
+        model_count=len({row.model_slug for row in results}),
+        result_count=len(results),
+        verified_count=statuses["verified"],
+        self_reported_count=statuses["self_reported"],
+        third_party_count=statuses["third_party"],
+        first_recorded=min(dates, default=None),
+        last_recorded=max(dates, default=None),
+        leader=leader,
+        average=(
+            (sum(scored) / len(scored) * max_score).quantize(Decimal("0.001")) if scored else None
+        ),
+        best_open=next((row for row in board if row.is_open and row.rank), None),
+        last_updated=max([benchmark_updated, *(row.updated_at for row in results)]),
+        organizations=sorted(
+            {(row.organization_slug, row.organization_name) for row in results},
+            key=lambda pair: pair[1].lower(),
+        ),
+    )
+
+
+def authors_shown(authors: Sequence[str], *, limit: int = 4) -> tuple[list[str], int]:
+    """The first few authors and how many others there are."""
+    return list(authors[:limit]), max(0, len(authors) - limit)
+
+
+# --- Sorting and filtering the table ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    # The order a first click gives: best scores, biggest models and newest releases
+    # first; names, cost and methods from A or cheapest.
+    descending_first: bool
+    numeric: bool = False
+
+
+COLUMNS = (
+    Column("rank", "Rank", False, numeric=True),
+    Column("model", "Model", False),
+    Column("organization", "Organization", False),
+    Column("score", "Score", True, numeric=True),
+    Column("status", "Status", False),
+    Column("method", "Method", False),
+    Column("parameters", "Parameters", True, numeric=True),
+    Column("context", "Context", True, numeric=True),
+    Column("cost", "Cost (USD / 1M tokens)", False, numeric=True),
+    Column("license", "Licence", False),
+    Column("release", "Released", True),
+    Column("recorded", "Date", True),
+)
+COLUMN_KEYS = frozenset(column.key for column in COLUMNS)
+DEFAULT_SORT = "rank"
+
+_SORT_VALUES = {
+    "model": lambda row: row.model_name.lower(),
+    "organization": lambda row: row.organization_name.lower(),
+    "status": lambda row: row.status_label,
+    "method": lambda row: row.analysis_method.lower() or None,
+    "parameters": lambda row: row.parameter_count,
+    "context": lambda row: row.context_length,
+    "cost": lambda row: row.cost,
+    "license": lambda row: (not row.is_open, row.license_name.lower()),
+    "release": lambda row: row.release_date,
+    "recorded": lambda row: row.recorded_on,
+}
+
+
+def sort_rows(rows: Sequence[Row], *, key: str, descending: bool) -> list[Row]:
+    """Rows in the asked order; rows without a value for the key always come last.
+
+    Rank and score order by rank (best first when "descending" for score, which is
+    how people read "highest score first"); ties keep rank order.
+    """
+    by_rank = sorted(rows, key=lambda row: (row.rank is None, row.rank or 0))
+    if key in {"rank", "score"}:
+        best_first = descending if key == "score" else not descending
+        ranked_rows = [row for row in by_rank if row.rank is not None]
+        unranked = [row for row in by_rank if row.rank is None]
+        if not best_first:
+            ranked_rows.reverse()
+        return ranked_rows + unranked
+    value = _SORT_VALUES[key]
+    known = [row for row in by_rank if value(row) is not None]
+    unknown = [row for row in by_rank if value(row) is None]
+    return sorted(known, key=value, reverse=descending) + unknown
+
+
+@dataclass(frozen=True)
+class Filters:
+    licence: str = "all"  # all, open or proprietary
+    verified_only: bool = False
+    organization: str = ""  # an organization slug, or "" for all
+    search: str = ""
+
+
+def filter_rows(rows: Iterable[Row], filters: Filters) -> list[Row]:
+    search = filters.search.casefold()
+    return [
+        row
+        for row in rows
+        if (filters.licence != "open" or row.is_open)
+        and (filters.licence != "proprietary" or not row.is_open)
+        and (not filters.verified_only or row.verified)
+        and (not filters.organization or row.organization_slug == filters.organization)
+        and (not search or search in row.model_name.casefold() or search in row.model_slug)
+    ]
+
+
+@dataclass(frozen=True)
+class HeaderCell:
+    """A column header: its label, the sort its link asks for, and its aria-sort."""
+
+    key: str
+    label: str
+    numeric: bool
+    sort: str
+    order: str
+    aria_sort: str  # "ascending", "descending" or "" when the table is not sorted by it
+
+
+def header_cells(*, sort: str, descending: bool) -> list[HeaderCell]:
+    cells = []
+    for column in COLUMNS:
+        active = column.key == sort
+        next_descending = not descending if active else column.descending_first
+        cells.append(
+            HeaderCell(
+                key=column.key,
+                label=column.label,
+                numeric=column.numeric,
+                sort=column.key,
+                order="desc" if next_descending else "asc",
+                aria_sort=("descending" if descending else "ascending") if active else "",
+            )
+        )
+    return cells
+
+
+def default_descending(sort: str) -> bool:
+    return next(column.descending_first for column in COLUMNS if column.key == sort)
+
+
+# --- Words ---------------------------------------------------------------------------------
+
+
+def format_score(value: Decimal | None) -> str:
+    """A score as it was reported, without the padding of its column: 0.889, 2622, 88.9."""
+    if value is None:
+        return ""
+    text = format(value.normalize(), "f")
+    return text
+
+
+def format_percent(normalized: Decimal | None) -> str:
+    if normalized is None:
+        return ""
+    return f"{normalized * 100:.1f}%"
+
+
+def count_of(number: int, singular: str, plural: str | None = None) -> str:
+    return f"{number:,} {singular if number == 1 else (plural or singular + 's')}"
+
+
+def join_words(words: Sequence[str]) -> str:
+    """["a", "b", "c"] -> "a, b and c"."""
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+@dataclass(frozen=True)
+class BenchmarkFacts:
+    """What the FAQ needs to know about the benchmark itself."""
+
+    name: str
+    description: str
+    modality: str
+    category_names: Sequence[str]
+    paper_url: str
+    paper_title: str
+
+
+def faq(facts: BenchmarkFacts, summary: Summary) -> list[tuple[str, str]]:
+    """The page's questions and answers, also published as FAQPage JSON-LD."""
+    name = facts.name
+    leader = summary.leader
+    items = [
+        (
+            f"What is the {name} benchmark?",
+            facts.description or f"{name} is a {facts.modality.lower()} benchmark.",
+        )
+    ]
+    if leader:
+        items.append(
+            (
+                f"What is the {name} leaderboard?",
+                f"The {name} leaderboard ranks {count_of(summary.model_count, 'AI model')} "
+                f"by their results on this benchmark. {leader.model_name} by "
+                f"{leader.organization_name} leads with a score of {format_score(leader.score)}."
+                + (
+                    f" The average score across all models is {format_score(summary.average)}."
+                    if summary.average is not None
+                    else ""
+                ),
+            )
+        )
+        items.append(
+            (
+                f"What is the highest {name} score?",
+                f"The highest {name} score is {format_score(leader.score)}, achieved by "
+                f"{leader.model_name} from {leader.organization_name}.",
+            )
+        )
+    else:
+        items.append(
+            (
+                f"What is the {name} leaderboard?",
+                f"The {name} leaderboard ranks AI models by their results on this benchmark. "
+                "No result has been recorded yet.",
+            )
+        )
+    third_party = summary.third_party_count
+    items.append(
+        (
+            f"How many models are evaluated on {name}?",
+            f"{count_of(summary.model_count, 'model')} "
+            f"{'has' if summary.model_count == 1 else 'have'} been evaluated on the {name} "
+            f"benchmark, with {count_of(summary.verified_count, 'verified result')}, "
+            f"{count_of(summary.self_reported_count, 'self-reported result')}"
+            + (
+                f" and {count_of(third_party, 'result')} reported by third parties."
+                if third_party
+                else "."
+            ),
+        )
+    )
+    if facts.paper_url:
+        title = f" ({facts.paper_title})" if facts.paper_title else ""
+        items.append(
+            (
+                f"Where can I find the {name} paper?",
+                f"The {name} paper{title} is available at {facts.paper_url}.",
+            )
+        )
+    if facts.category_names:
+        items.append(
+            (
+                f"What categories does {name} cover?",
+                f"{name} is categorized under {join_words(facts.category_names)}. "
+                f"The benchmark evaluates {facts.modality.lower()} models.",
+            )
+        )
+    best_open = summary.best_open
+    if best_open:
+        items.append(
+            (
+                f"What is the best open model on {name}?",
+                f"{best_open.model_name} by {best_open.organization_name} is the top-ranked "
+                f"open model on {name}, with a score of {format_score(best_open.score)} "
+                f"(rank #{best_open.rank}).",
+            )
+        )
+    elif leader:
+        items.append(
+            (
+                f"What is the best open model on {name}?",
+                f"No open model has a result on {name} yet.",
+            )
+        )
+    if summary.last_updated:
+        items.append(
+            (
+                f"How recent are the {name} leaderboard results?",
+                f"The {name} leaderboard was last updated in "
+                f"{summary.last_updated:%B %Y} and currently includes "
+                f"{count_of(summary.model_count, 'evaluated model')}.",
+            )
+        )
+    return items

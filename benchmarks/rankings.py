@@ -1,0 +1,184 @@
+"""A category's ranking of models across its benchmarks: pure arithmetic, no database.
+
+The method, as the category page states it:
+
+1. The category's core set is its benchmarks with the most models (at most
+   CORE_SET_SIZE), counting only models with a normalized score there.
+2. On each core benchmark a model counts with its best normalized score, flipped
+   to 1 - score where lower is better, so that higher always means better.
+3. A model is ranked when it has scores on at least half of the core set
+   (rounded up, and at least one benchmark).
+4. Its score is the mean of those per-benchmark scores; equal scores share a
+   rank (1, 2, 2, 4).
+
+The view fetches the category's benchmarks and its result rows in one query
+each; everything else happens here.
+"""
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, Decimal
+from typing import Protocol
+
+CORE_SET_SIZE = 10
+# Normalized scores carry six decimal places; a mean is rounded to the same so
+# that, for example, (0.5 + 0.7) / 2 and 0.6 count as equal.
+SCORE_PLACES = Decimal("0.000001")
+ONE = Decimal(1)
+
+
+@dataclass(frozen=True)
+class CategoryBenchmark:
+    id: int
+    name: str
+    higher_is_better: bool = True
+
+
+@dataclass(frozen=True)
+class ResultScore:
+    """One result row: which model, on which benchmark, and its 0-to-1 score if known."""
+
+    ai_model_id: int
+    benchmark_id: int
+    normalized_score: Decimal | None
+
+
+@dataclass(frozen=True)
+class RankedModel:
+    ai_model_id: int
+    rank: int
+    score: Decimal  # 0 to 1, higher is better
+    coverage: int  # how many core benchmarks the score is the mean of
+
+    @property
+    def percent(self) -> Decimal:
+        return self.score * 100
+
+
+@dataclass(frozen=True)
+class CategoryRanking:
+    core: tuple[CategoryBenchmark, ...]
+    required_coverage: int
+    entries: tuple[RankedModel, ...]
+    measured_model_count: int  # models with any result in the category
+
+    @property
+    def core_size(self) -> int:
+        return len(self.core)
+
+    @property
+    def core_ids(self) -> frozenset[int]:
+        return frozenset(benchmark.id for benchmark in self.core)
+
+    @property
+    def unranked_model_count(self) -> int:
+        return self.measured_model_count - len(self.entries)
+
+
+class Named(Protocol):
+    name: str
+
+
+@dataclass(frozen=True)
+class RankingRow[T: Named]:
+    entry: RankedModel
+    ai_model: T
+
+
+def required_coverage(core_size: int) -> int:
+    """How many core benchmarks a model needs: half, rounded up, at least one."""
+    if core_size <= 0:
+        return 0
+    return max(1, math.ceil(core_size / 2))
+
+
+def merit(normalized_score: Decimal, *, higher_is_better: bool) -> Decimal:
+    """A 0-to-1 value where higher is better, whatever the benchmark's direction."""
+    return normalized_score if higher_is_better else ONE - normalized_score
+
+
+def core_set(
+    benchmarks: Iterable[CategoryBenchmark],
+    scores: Iterable[ResultScore],
+    *,
+    size: int = CORE_SET_SIZE,
+) -> tuple[CategoryBenchmark, ...]:
+    """The benchmarks with the most scored models, most first (ties by name).
+
+    Benchmarks without a single normalized score are left out: nobody could be
+    measured on them, and counting them would only raise the bar.
+    """
+    models_by_benchmark: dict[int, set[int]] = defaultdict(set)
+    for score in scores:
+        if score.normalized_score is not None:
+            models_by_benchmark[score.benchmark_id].add(score.ai_model_id)
+    candidates = [b for b in benchmarks if models_by_benchmark.get(b.id)]
+    candidates.sort(key=lambda b: (-len(models_by_benchmark[b.id]), b.name.casefold(), b.id))
+    return tuple(candidates[:size])
+
+
+def rank_category(
+    benchmarks: Sequence[CategoryBenchmark],
+    scores: Iterable[ResultScore],
+    *,
+    size: int = CORE_SET_SIZE,
+) -> CategoryRanking:
+    """Rank the models measured on a category's benchmarks (see the module docstring)."""
+    known = {benchmark.id for benchmark in benchmarks}
+    scores = [score for score in scores if score.benchmark_id in known]
+    core = core_set(benchmarks, scores, size=size)
+    direction = {benchmark.id: benchmark.higher_is_better for benchmark in core}
+    required = required_coverage(len(core))
+
+    best: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for score in scores:
+        if score.normalized_score is None or score.benchmark_id not in direction:
+            continue
+        value = merit(score.normalized_score, higher_is_better=direction[score.benchmark_id])
+        per_benchmark = best[score.ai_model_id]
+        current = per_benchmark.get(score.benchmark_id)
+        if current is None or value > current:
+            per_benchmark[score.benchmark_id] = value
+
+    scored = [
+        (
+            (sum(values.values()) / len(values)).quantize(SCORE_PLACES, ROUND_HALF_EVEN),
+            len(values),
+            ai_model_id,
+        )
+        for ai_model_id, values in best.items()
+        if required and len(values) >= required
+    ]
+    scored.sort(key=lambda item: (-item[0], -item[1], item[2]))
+
+    entries: list[RankedModel] = []
+    for position, (score, coverage, ai_model_id) in enumerate(scored, start=1):
+        rank = entries[-1].rank if entries and entries[-1].score == score else position
+        entries.append(
+            RankedModel(ai_model_id=ai_model_id, rank=rank, score=score, coverage=coverage)
+        )
+
+    return CategoryRanking(
+        core=core,
+        required_coverage=required,
+        entries=tuple(entries),
+        measured_model_count=len({score.ai_model_id for score in scores}),
+    )
+
+
+def ranking_rows[T: Named](
+    ranking: CategoryRanking, ai_models: Mapping[int, T]
+) -> list[RankingRow[T]]:
+    """The ranking with its models, tied models by coverage then name.
+
+    A model missing from `ai_models` (deleted between the two queries) is left out.
+    """
+    rows = [
+        RankingRow(entry=entry, ai_model=ai_models[entry.ai_model_id])
+        for entry in ranking.entries
+        if entry.ai_model_id in ai_models
+    ]
+    rows.sort(key=lambda row: (row.entry.rank, -row.entry.coverage, row.ai_model.name.casefold()))
+    return rows

@@ -1,0 +1,283 @@
+"""The catalogue pages: every benchmark, every category, and a category's ranking."""
+
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce, Greatest, Lower
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from benchmarks.models import Benchmark, Category, Result
+from benchmarks.rankings import CategoryBenchmark, ResultScore, rank_category, ranking_rows
+from models_registry.models import AIModel
+
+BENCHMARKS_PER_PAGE = 50
+SEARCH_MAX_LENGTH = 200
+SEARCH_MAX_WORDS = 8
+
+
+# --- /benchmarks/: parameters ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SortOption:
+    key: str  # the ?sort= value; a leading "-" means descending
+    label: str  # in the sort menu
+    phrase: str  # after "sorted by" or "sort by"
+    order_by: tuple
+
+
+_BY_NAME = (Lower("name"), "pk")
+SORT_OPTIONS = {
+    option.key: option
+    for option in (
+        SortOption("name", "Name, A to Z", "name (A to Z)", _BY_NAME),
+        SortOption("-name", "Name, Z to A", "name (Z to A)", (Lower("name").desc(), "-pk")),
+        SortOption("-models", "Most models", "most models", ("-model_count", *_BY_NAME)),
+        SortOption("models", "Fewest models", "fewest models", ("model_count", *_BY_NAME)),
+        SortOption("-updated", "Recently updated", "latest update", ("-last_update", *_BY_NAME)),
+        SortOption(
+            "updated", "Least recently updated", "oldest update", ("last_update", *_BY_NAME)
+        ),
+    )
+}
+DEFAULT_SORT = "name"
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str
+    label: str
+    numeric: bool = False
+    first_direction: str | None = None  # "" or "-" on the first click; None: not sortable
+
+
+COLUMNS = (
+    Column("name", "Benchmark", first_direction=""),
+    Column("categories", "Categories"),
+    Column("modality", "Modality"),
+    Column("models", "Models", numeric=True, first_direction="-"),
+    Column("updated", "Last update", numeric=True, first_direction="-"),
+)
+
+
+@dataclass(frozen=True)
+class ColumnHeader:
+    field: str
+    label: str
+    numeric: bool
+    sortable: bool
+    sort: str | None = None  # the link's ?sort=, None for the default order
+    aria_sort: str | None = None  # "ascending" or "descending" on the sorted column
+    indicator: str = ""  # an arrow on the sorted column
+    action: str = ""  # what following the link does, for screen readers
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+    selected: bool
+
+
+@dataclass(frozen=True)
+class BenchmarkFilters:
+    """The list's parameters once checked: anything unknown is the default."""
+
+    q: str = ""
+    category: str = ""
+    modality: str = ""
+    sort: str = DEFAULT_SORT
+
+    @classmethod
+    def from_query(cls, query: QueryDict, category_slugs: set[str]) -> "BenchmarkFilters":
+        q = " ".join(query.get("q", "").replace("\x00", "").split())[:SEARCH_MAX_LENGTH]
+        category = query.get("category", "")
+        modality = query.get("modality", "")
+        sort = query.get("sort", "")
+        return cls(
+            q=q,
+            category=category if category in category_slugs else "",
+            modality=modality if modality in Benchmark.Modality.values else "",
+            sort=sort if sort in SORT_OPTIONS else DEFAULT_SORT,
+        )
+
+    def params(self) -> dict[str, str]:
+        """The non-default parameters: the base of every link on the page."""
+        values = {
+            "q": self.q,
+            "category": self.category,
+            "modality": self.modality,
+            "sort": "" if self.sort == DEFAULT_SORT else self.sort,
+        }
+        return {key: value for key, value in values.items() if value}
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.q or self.category or self.modality)
+
+
+def column_headers(sort: str) -> list[ColumnHeader]:
+    """The table's headers: the sorted column links to its other direction, the rest to
+    their first (name A to Z; most models and latest update first)."""
+    headers = []
+    field, descending = sort.lstrip("-"), sort.startswith("-")
+    for column in COLUMNS:
+        if column.first_direction is None:
+            headers.append(ColumnHeader(column.field, column.label, column.numeric, sortable=False))
+            continue
+        if column.field == field:
+            target = column.field if descending else f"-{column.field}"
+            aria_sort = "descending" if descending else "ascending"
+            indicator = "▼" if descending else "▲"
+        else:
+            target, aria_sort, indicator = f"{column.first_direction}{column.field}", None, ""
+        headers.append(
+            ColumnHeader(
+                column.field,
+                column.label,
+                column.numeric,
+                sortable=True,
+                sort=None if target == DEFAULT_SORT else target,
+                aria_sort=aria_sort,
+                indicator=indicator,
+                action=f"sort by {SORT_OPTIONS[target].phrase}",
+            )
+        )
+    return headers
+
+
+def page_number(value: str | None, page_count: int) -> int:
+    """The requested page, clamped to the pages there are; 1 when it is not a number."""
+    try:
+        number = int(value or 1)
+    except ValueError:
+        return 1
+    return min(max(number, 1), max(page_count, 1))
+
+
+def search_filter(q: str) -> Q:
+    """Every word of the search must appear in the name, the slug or the description."""
+    condition = Q()
+    for word in q.split()[:SEARCH_MAX_WORDS]:
+        condition &= (
+            Q(name__icontains=word) | Q(slug__icontains=word) | Q(description__icontains=word)
+        )
+    return condition
+
+
+def benchmark_rows(filters: BenchmarkFilters, category_ids: dict[str, int]) -> QuerySet:
+    benchmarks = Benchmark.objects.all()
+    if filters.q:
+        benchmarks = benchmarks.filter(search_filter(filters.q))
+    if filters.category:
+        benchmarks = benchmarks.filter(categories=category_ids[filters.category])
+    if filters.modality:
+        benchmarks = benchmarks.filter(modality=filters.modality)
+    return (
+        benchmarks.with_model_count()
+        .annotate(
+            # A benchmark changes when it is edited or when any of its results is.
+            last_update=Greatest("updated_at", Coalesce(Max("results__updated_at"), "updated_at")),
+        )
+        .only("slug", "name", "description", "modality", "updated_at")
+        .prefetch_related(Prefetch("categories", queryset=Category.objects.only("slug", "name")))
+        .order_by(*SORT_OPTIONS[filters.sort].order_by)
+    )
+
+
+def _wants_partial(request: HttpRequest) -> bool:
+    """An htmx swap gets only the named partial; a history restore needs the whole page."""
+    return bool(request.htmx and not request.htmx.history_restore_request)
+
+
+@require_GET
+# A history restore also says HX-Request but gets the whole page: vary on both.
+@vary_on_headers("HX-Request", "HX-History-Restore-Request")
+def benchmark_list(request: HttpRequest) -> HttpResponse:
+    categories = list(Category.objects.only("slug", "name"))
+    filters = BenchmarkFilters.from_query(request.GET, {c.slug for c in categories})
+    paginator = Paginator(
+        benchmark_rows(filters, {c.slug: c.pk for c in categories}), BENCHMARKS_PER_PAGE
+    )
+    page: Page = paginator.page(page_number(request.GET.get("page"), paginator.num_pages))
+    partial = _wants_partial(request)
+    context = {
+        "filters": filters,
+        "params": filters.params(),
+        "page_obj": page,
+        "benchmarks": page.object_list,
+        "headers": column_headers(filters.sort),
+        "sort_phrase": SORT_OPTIONS[filters.sort].phrase,
+        "sort_options": [
+            Option(key, option.label, key == filters.sort) for key, option in SORT_OPTIONS.items()
+        ],
+        "category_options": [
+            Option(c.slug, c.name, c.slug == filters.category) for c in categories
+        ],
+        "modality_options": [
+            Option(value, label, value == filters.modality)
+            for value, label in Benchmark.Modality.choices
+        ],
+        # An htmx swap also refreshes the controls outside the table (out of band).
+        "swap_controls": partial,
+    }
+    template = "benchmarks/benchmark_list.html"
+    return render(request, f"{template}#benchmark-table" if partial else template, context)
+
+
+# --- /categories/ ----------------------------------------------------------------------------
+
+
+@require_GET
+def category_list(request: HttpRequest) -> HttpResponse:
+    categories = Category.objects.annotate(
+        benchmark_count=Count("benchmarks", distinct=True),
+        model_count=Count("benchmarks__results__ai_model", distinct=True),
+    ).order_by(Lower("name"), "pk")
+    return render(
+        request,
+        "benchmarks/category_list.html",
+        {"categories": categories},
+    )
+
+
+# --- /categories/<slug>/ ---------------------------------------------------------------------
+
+
+@require_GET
+def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    category = get_object_or_404(Category, slug=slug)
+    benchmarks = list(
+        category.benchmarks.with_model_count()
+        .only("slug", "name", "higher_is_better")
+        .order_by("-model_count", Lower("name"), "pk")
+    )
+    scores = [
+        ResultScore(**row)
+        for row in Result.objects.filter(benchmark__in=[b.pk for b in benchmarks])
+        .order_by()
+        .values("ai_model_id", "benchmark_id", "normalized_score")
+    ]
+    ranking = rank_category(
+        [CategoryBenchmark(b.pk, b.name, b.higher_is_better) for b in benchmarks], scores
+    )
+    ai_models = (
+        AIModel.objects.filter(pk__in=[entry.ai_model_id for entry in ranking.entries])
+        .select_related("organization", "license")
+        .only("slug", "name", "organization__name", "license__open_weights")
+    )
+    core_ids = ranking.core_ids
+    return render(
+        request,
+        "benchmarks/category_detail.html",
+        {
+            "category": category,
+            "benchmarks": [(benchmark, benchmark.pk in core_ids) for benchmark in benchmarks],
+            "ranking": ranking,
+            "rows": ranking_rows(ranking, {ai_model.pk: ai_model for ai_model in ai_models}),
+        },
+    )

@@ -1,0 +1,435 @@
+import csv
+import datetime
+import io
+import json
+import re
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from benchmarks.models import Result
+from models_registry.models import AIModel
+from tests.factories import (
+    make_ai_model,
+    make_benchmark,
+    make_category,
+    make_license,
+    make_offering,
+    make_organization,
+    make_result,
+)
+
+pytestmark = pytest.mark.django_db
+HTMX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def gpqa():
+    reasoning = make_category(slug="reasoning", name="Reasoning")
+    health = make_category(slug="healthcare", name="Healthcare")
+    benchmark = make_benchmark(
+        slug="gpqa",
+        name="GPQA",
+        description="Graduate-level questions.",
+        categories=[reasoning, health],
+        paper_url="https://arxiv.org/abs/2311.12022",
+        paper_title="GPQA: A Graduate-Level Google-Proof Q&A Benchmark",
+        paper_authors="Ada\nBrian\nChen\nDana\nEli\nFay",
+        paper_published_on=datetime.date(2023, 11, 20),
+        paper_abstract="We present GPQA.",
+    )
+    openai = make_organization(slug="openai", name="OpenAI")
+    meta = make_organization(slug="meta", name="Meta")
+    open_licence = make_license(name="Llama", open_weights=True)
+    closed = make_license(name="Proprietary", open_weights=False)
+    gpt = make_ai_model(slug="gpt-5", name="GPT-5", organization=openai, license=closed)
+    llama = make_ai_model(
+        slug="llama-4",
+        name="Llama 4",
+        organization=meta,
+        license=open_licence,
+        parameter_count=400 * 10**9,
+        input_context_length=1_000_000,
+    )
+    mini = make_ai_model(slug="gpt-5-mini", name="GPT-5 mini", organization=openai, license=closed)
+    make_offering(
+        ai_model=llama,
+        input_usd_per_million=Decimal("0.20"),
+        output_usd_per_million=Decimal("0.60"),
+    )
+    make_offering(
+        ai_model=llama,
+        input_usd_per_million=Decimal("0.50"),
+        output_usd_per_million=Decimal("1.50"),
+    )
+    make_result(
+        ai_model=gpt,
+        benchmark=benchmark,
+        score=Decimal("0.857"),
+        recorded_on=datetime.date(2025, 8, 7),
+    )
+    make_result(
+        ai_model=gpt,
+        benchmark=benchmark,
+        score=Decimal("0.800"),
+        analysis_method="no tools",
+        recorded_on=datetime.date(2025, 8, 7),
+    )
+    make_result(
+        ai_model=llama,
+        benchmark=benchmark,
+        score=Decimal("0.699"),
+        status=Result.Status.VERIFIED,
+        verified_by="Benchboard curators",
+        recorded_on=datetime.date(2025, 4, 5),
+    )
+    make_result(
+        ai_model=mini,
+        benchmark=benchmark,
+        score=Decimal("0.699"),
+        recorded_on=datetime.date(2025, 8, 7),
+    )
+    return benchmark
+
+
+def table_models(content: str) -> list[str]:
+    return re.findall(r'<th scope="row" class="model-cell"><a href="[^"]+">([^<]+)</a>', content)
+
+
+def test_page_states_the_facts(client, gpqa):
+    content = client.get("/benchmarks/gpqa/").content.decode()
+
+    assert "<h1>GPQA</h1>" in content
+    assert (
+        "GPT-5 from OpenAI currently leads the GPQA leaderboard with a score of 0.857 "
+        "across 3 evaluated AI models."
+    ) in content
+    assert "1 verified, 3 self-reported result" in content
+    assert "with a maximum possible score of 1" in content
+    assert "The current average across reported models is 0.752" in content
+    assert 'href="/categories/healthcare/">best AI for healthcare</a>' in content
+    assert 'href="/categories/reasoning/">best AI for reasoning</a>' in content
+    assert "Ada, Brian, Chen, Dana, and 2 others" in content
+    assert "20 November 2023" in content
+    assert "We present GPQA." in content
+    assert 'href="/reports/new/?benchmark=gpqa"' in content
+    assert "GPT-5 mini" in content
+
+
+def test_leaderboard_ranks_best_result_per_model_with_shared_ranks(client, gpqa):
+    content = client.get("/benchmarks/gpqa/").content.decode()
+    # Equal scores: the earlier result first.
+    assert table_models(content) == ["GPT-5", "Llama 4", "GPT-5 mini"]
+    ranks = re.findall(r'<tr>\s*<td class="num">(\d+)</td>', content)
+    assert ranks == ["1", "2", "2"]
+    assert "400B" in content
+    assert "1M" in content
+    assert "$0.2 / $0.6" in content  # the cheapest provider
+    assert "Verified" in content
+
+
+def test_every_result_switch(client, gpqa):
+    content = client.get("/benchmarks/gpqa/?rows=all").content.decode()
+    assert table_models(content) == ["GPT-5", "GPT-5", "Llama 4", "GPT-5 mini"]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("sort=model&order=asc", ["GPT-5", "GPT-5 mini", "Llama 4"]),
+        ("sort=model&order=desc", ["Llama 4", "GPT-5 mini", "GPT-5"]),
+        ("sort=parameters&order=desc", ["Llama 4", "GPT-5", "GPT-5 mini"]),
+        ("sort=score&order=asc", ["GPT-5 mini", "Llama 4", "GPT-5"]),
+        ("sort=cost&order=asc", ["Llama 4", "GPT-5", "GPT-5 mini"]),
+        ("license=open", ["Llama 4"]),
+        ("license=proprietary", ["GPT-5", "GPT-5 mini"]),
+        ("verified=on", ["Llama 4"]),
+        ("org=meta", ["Llama 4"]),
+        ("q=mini", ["GPT-5 mini"]),
+        (
+            "sort=nonsense&order=sideways&rows=many&license=x&org=nobody&q=",
+            ["GPT-5", "Llama 4", "GPT-5 mini"],
+        ),
+        ("q=" + "x" * 500, ["GPT-5", "Llama 4", "GPT-5 mini"]),
+        ("sort=model&sort=score&order=asc&order=desc", ["GPT-5", "Llama 4", "GPT-5 mini"]),
+    ],
+)
+def test_sorting_and_filters_and_bad_parameters(client, gpqa, query, expected):
+    response = client.get(f"/benchmarks/gpqa/?{query}")
+    assert response.status_code == 200
+    assert table_models(response.content.decode()) == expected
+
+
+def test_headers_carry_aria_sort_and_links_that_keep_the_filters(client, gpqa):
+    content = client.get(
+        "/benchmarks/gpqa/?license=proprietary&sort=model&order=asc"
+    ).content.decode()
+    assert 'aria-sort="ascending"' in content
+    assert content.count("aria-sort=") == 1
+    assert 'href="?license=proprietary&amp;sort=model&amp;order=desc"' in content
+    assert 'href="?license=proprietary&amp;sort=score&amp;order=desc"' in content
+
+
+def test_htmx_request_gets_only_the_table(client, gpqa):
+    response = client.get("/benchmarks/gpqa/?sort=model", headers=HTMX)
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert content.lstrip().startswith('<div id="leaderboard-table"')
+    assert "<html" not in content
+    assert "FAQ" not in content
+    assert "HX-Request" in response["Vary"]
+    assert table_models(content) == ["GPT-5", "GPT-5 mini", "Llama 4"]
+
+
+def test_history_restore_gets_the_full_page(client, gpqa):
+    headers = HTMX | {"HX-History-Restore-Request": "true"}
+    content = client.get("/benchmarks/gpqa/", headers=headers).content.decode()
+    assert "<html" in content
+
+
+def test_meta_tags_and_structured_data(client, gpqa):
+    content = client.get("/benchmarks/gpqa/?sort=model").content.decode()
+    assert "<title>GPQA leaderboard — Benchboard</title>" in content
+    assert '<link rel="canonical" href="http://testserver/benchmarks/gpqa/">' in content
+    assert '<meta property="og:title" content="GPQA leaderboard">' in content
+    assert '<meta name="description" content="GPT-5 from OpenAI currently leads' in content
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', content, re.S)
+    data = [json.loads(block) for block in blocks]
+    assert [item["@type"] for item in data] == ["Dataset", "FAQPage"]
+    questions = {q["name"]: q["acceptedAnswer"]["text"] for q in data[1]["mainEntity"]}
+    assert questions["What is the highest GPQA score?"] == (
+        "The highest GPQA score is 0.857, achieved by GPT-5 from OpenAI."
+    )
+    assert (
+        "Llama 4 by Meta is the top-ranked open model"
+        in questions["What is the best open model on GPQA?"]
+    )
+    # The same answers are on the page for people.
+    assert "The highest GPQA score is 0.857, achieved by GPT-5 from OpenAI." in content
+
+
+def test_chart_data_and_its_text_alternative(client, gpqa):
+    content = client.get("/benchmarks/gpqa/").content.decode()
+    data = json.loads(
+        re.search(
+            r'<script id="progress-data" type="application/json">(.*?)</script>', content
+        ).group(1)
+    )
+    assert len(data["points"]) == 4
+    assert [(p["model"], p["y"]) for p in data["frontier"]] == [("Llama 4", 69.9), ("GPT-5", 85.7)]
+    assert (
+        "The best score rose from 0.699 (Llama 4, Apr 2025) to 0.857 (GPT-5, Aug 2025)" in content
+    )
+    assert "<script>" not in content  # no inline scripts
+
+
+def test_related_benchmarks(client, gpqa):
+    reasoning = gpqa.categories.get(slug="reasoning")
+    other = make_benchmark(name="MMLU", description="Many subjects.", categories=[reasoning])
+    make_result(benchmark=other)
+    make_benchmark(name="Unrelated")
+    content = client.get("/benchmarks/gpqa/").content.decode()
+    assert "More evaluations to explore" in content
+    assert "MMLU" in content and "Many subjects." in content
+    assert "Unrelated" not in content
+    assert "View all reasoning</a>" in content
+
+
+def test_empty_benchmark_reads_well(client):
+    make_benchmark(slug="mimic-cxr", name="MIMIC CXR", categories=[make_category(name="Vision")])
+    content = client.get("/benchmarks/mimic-cxr/").content.decode()
+    assert "No AI model has a result on the MIMIC CXR leaderboard yet." in content
+    assert "No results for MIMIC CXR yet." in content
+    assert "No dated results yet" in content
+
+
+def test_unknown_benchmark_is_404(client):
+    assert client.get("/benchmarks/nope/").status_code == 404
+    assert client.get("/benchmarks/nope/leaderboard.csv").status_code == 404
+
+
+def test_csv_download_follows_the_filters_and_order(client, gpqa):
+    response = client.get(
+        "/benchmarks/gpqa/leaderboard.csv?license=proprietary&sort=model&order=desc"
+    )
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="gpqa-leaderboard.csv"'
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert [(r["rank"], r["model"], r["score"]) for r in rows] == [
+        ("2", "GPT-5 mini", "0.699"),
+        ("1", "GPT-5", "0.857"),
+    ]
+
+
+def test_json_download(client, gpqa):
+    data = client.get("/benchmarks/gpqa/leaderboard.json?rows=all").json()
+    assert data["benchmark"]["slug"] == "gpqa"
+    assert data["query"]["rows"] == "all"
+    assert len(data["rows"]) == 4
+    assert data["rows"][0]["model_slug"] == "gpt-5"
+
+
+def test_csv_cells_cannot_become_spreadsheet_formulas(client):
+    benchmark = make_benchmark(slug="b")
+    make_result(
+        benchmark=benchmark, ai_model=make_ai_model(name='=HYPERLINK("x")'), analysis_method="-"
+    )
+    rows = list(
+        csv.DictReader(io.StringIO(client.get("/benchmarks/b/leaderboard.csv").content.decode()))
+    )
+    assert rows[0]["model"] == '\'=HYPERLINK("x")'
+    assert rows[0]["analysis_method"] == "-"
+
+
+def test_what_visitors_cannot_inject(client):
+    benchmark = make_benchmark(
+        slug="x", name="<script>alert(1)</script>", description="</script><b>"
+    )
+    make_result(benchmark=benchmark, ai_model=make_ai_model(name="<img src=x onerror=alert(1)>"))
+    content = client.get("/benchmarks/x/").content.decode()
+    assert "<script>alert(1)" not in content
+    assert "<img src=x" not in content
+    assert "</script><b>" not in content
+
+
+def _bulk_results(benchmark, count: int) -> None:
+    org = make_organization()
+    licence = make_license()
+    AIModel.objects.bulk_create(
+        AIModel(
+            slug=f"bulk-{benchmark.pk}-{i}", name=f"Bulk {i}", organization=org, license=licence
+        )
+        for i in range(count)
+    )
+    models = AIModel.objects.filter(slug__startswith=f"bulk-{benchmark.pk}-")
+    Result.objects.bulk_create(
+        Result(
+            ai_model=ai_model,
+            benchmark=benchmark,
+            score=Decimal(i % 97) / 100,
+            normalized_score=Decimal(i % 97) / 100,
+            recorded_on=datetime.date(2024, 1, 1) + datetime.timedelta(days=i % 700),
+        )
+        for i, ai_model in enumerate(models)
+    )
+
+
+def _queries(client, url: str, **headers) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url, headers=headers).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/benchmarks/{slug}/",
+        "/benchmarks/{slug}/?rows=all&sort=cost&license=open",
+        "/benchmarks/{slug}/leaderboard.csv",
+    ],
+)
+def test_query_count_is_the_same_with_5_and_1000_results(client, url):
+    category = make_category()
+    small = make_benchmark(categories=[category])
+    large = make_benchmark(categories=[category])
+    _bulk_results(small, 5)
+    _bulk_results(large, 1000)
+
+    assert _queries(client, url.format(slug=small.slug)) == _queries(
+        client, url.format(slug=large.slug)
+    )
+    assert _queries(client, url.format(slug=small.slug), **HTMX) == _queries(
+        client, url.format(slug=large.slug), **HTMX
+    )
+
+
+def test_same_facts_as_the_reference_page(client):
+    """The MIMIC CXR page of ../shared/reference, rebuilt from the same data."""
+    categories = [
+        make_category(slug=slug, name=name)
+        for slug, name in [
+            ("multimodal", "Multimodal"),
+            ("healthcare", "Healthcare"),
+            ("vision", "Vision"),
+        ]
+    ]
+    benchmark = make_benchmark(
+        slug="mimic-cxr",
+        name="MIMIC CXR",
+        modality="multimodal",
+        categories=categories,
+        description="MIMIC-CXR is a large publicly available dataset of chest radiographs.",
+        paper_url="https://arxiv.org/abs/1901.07042",
+        paper_title=(
+            "MIMIC-CXR-JPG, a large publicly available database of labeled chest radiographs"
+        ),
+        paper_authors="\n".join(
+            [
+                "Alistair E. W. Johnson",
+                "Tom J. Pollard",
+                "Nathaniel R. Greenbaum",
+                "Matthew P. Lungren",
+            ]
+            + [f"Author {n}" for n in range(6)]
+        ),
+    )
+    google = make_organization(slug="google", name="Google")
+    medgemma = make_ai_model(
+        slug="medgemma-4b-it",
+        name="MedGemma 4B IT",
+        organization=google,
+        license=make_license(
+            name="Health AI Developer Foundations terms of use", open_weights=True
+        ),
+        parameter_count=4 * 10**9,
+    )
+    make_result(ai_model=medgemma, benchmark=benchmark, score=Decimal("0.889"))
+
+    content = client.get("/benchmarks/mimic-cxr/").content.decode()
+
+    for fact in [
+        "MedGemma 4B IT from Google leads the MIMIC CXR leaderboard with a score of 0.889",
+        "MIMIC CXR is a multimodal benchmark that evaluates AI models on healthcare, multimodal "
+        "and vision tasks",
+        "Benchboard tracks 1 model on this benchmark, with a maximum possible score of 1",
+        "The current average across reported models is 0.889, with the leader reaching 0.889",
+        "best AI for multimodal",
+        "best AI for healthcare",
+        "best AI for vision",
+        "MIMIC-CXR-JPG, a large publicly available database of labeled chest radiographs",
+        "Alistair E. W. Johnson, Tom J. Pollard, Nathaniel R. Greenbaum, Matthew P. Lungren, "
+        "and 6 others",
+        "The highest MIMIC CXR score is 0.889, achieved by MedGemma 4B IT from Google.",
+        "1 model has been evaluated on the MIMIC CXR benchmark, with 0 verified results, "
+        "1 self-reported result.",
+        "The MIMIC CXR paper (MIMIC-CXR-JPG, a large publicly available database of labeled "
+        "chest radiographs) is available at https://arxiv.org/abs/1901.07042.",
+        "MIMIC CXR is categorized under healthcare, multimodal and vision.",
+        "MedGemma 4B IT by Google is the top-ranked open model on MIMIC CXR, with a score of "
+        "0.889 (rank #1).",
+        "4B",
+        "Notice missing or incorrect data?",
+        "State-of-the-art frontier",
+    ]:
+        assert fact in content, fact
+
+
+def test_pages_of_the_real_llmstats_data(client, llmstats_tree):
+    call_command("import_llmstats", str(llmstats_tree), stdout=io.StringIO())
+
+    gpqa = client.get("/benchmarks/gpqa/").content.decode()
+    assert (
+        "Grok-4 Heavy from xAI currently leads the GPQA leaderboard with a score of 0.884" in gpqa
+    )
+    assert len(table_models(gpqa)) == 80
+    mmlu = client.get("/benchmarks/mmlu/").content.decode()
+    assert "currently leads the MMLU leaderboard" in mmlu
+    mimic = client.get("/benchmarks/mimic-cxr/").content.decode()
+    assert "No AI model has a result on the MIMIC CXR leaderboard yet." in mimic
+    assert 'href="/categories/healthcare/">best AI for healthcare</a>' in mimic
+    # Source ids with punctuation are pages too.
+    assert client.get("/benchmarks/graphwalks-bfs-%3E128k/").status_code == 200
+    assert client.get("/benchmarks/humanity's-last-exam/").status_code == 200

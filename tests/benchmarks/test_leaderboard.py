@@ -1,0 +1,182 @@
+"""The pure shaping of a benchmark's results: ranks, best results, frontier, words."""
+
+import datetime
+from dataclasses import replace
+from decimal import Decimal
+
+from benchmarks import leaderboard
+from benchmarks.charts import progress_chart
+from benchmarks.leaderboard import Filters, Row
+
+NOW = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+
+
+def row(n: int, score: str | None, *, model: str | None = None, **fields) -> Row:
+    base = Row(
+        result_id=n,
+        model_slug=model or f"model-{n}",
+        model_name=(model or f"Model {n}").title(),
+        organization_slug="acme",
+        organization_name="Acme",
+        score=Decimal(score or "0"),
+        normalized_score=Decimal(score) if score is not None else None,
+        analysis_method="",
+        status="self_reported",
+        status_label="Self-reported",
+        is_open=False,
+        license_name="Proprietary",
+        parameter_count=None,
+        context_length=None,
+        input_usd_per_million=None,
+        output_usd_per_million=None,
+        release_date=None,
+        release_date_precision="day",
+        recorded_on=datetime.date(2025, 1, n % 28 + 1),
+        source_url="",
+        updated_at=NOW,
+    )
+    return replace(base, **fields)
+
+
+def test_equal_scores_share_a_rank_and_unscored_rows_come_last_unranked():
+    rows = [row(1, "0.5"), row(2, "0.9"), row(3, None), row(4, "0.9"), row(5, "0.7")]
+    ranked = leaderboard.ranked(rows, higher_is_better=True)
+    assert [(r.result_id, r.rank) for r in ranked] == [(2, 1), (4, 1), (5, 3), (1, 4), (3, None)]
+
+
+def test_lower_is_better_ranks_the_smallest_first():
+    ranked = leaderboard.ranked([row(1, "0.2"), row(2, "0.1")], higher_is_better=False)
+    assert [r.result_id for r in ranked] == [2, 1]
+
+
+def test_best_result_per_model():
+    rows = [row(1, "0.5", model="a"), row(2, "0.8", model="a"), row(3, "0.6", model="b")]
+    best = leaderboard.best_per_model(rows, higher_is_better=True)
+    assert sorted(r.result_id for r in best) == [2, 3]
+
+
+def test_frontier_keeps_each_result_that_beat_all_earlier_ones():
+    rows = [
+        row(1, "0.5", recorded_on=datetime.date(2024, 1, 1)),
+        row(2, "0.4", recorded_on=datetime.date(2024, 2, 1)),
+        row(3, "0.7", recorded_on=datetime.date(2024, 3, 1)),
+        row(4, "0.7", recorded_on=datetime.date(2024, 4, 1)),
+        row(5, "0.9", recorded_on=None),
+    ]
+    points = leaderboard.frontier(rows, higher_is_better=True)
+    assert [p.row.result_id for p in points] == [1, 3]
+
+
+def test_chart_has_one_point_per_dated_result_and_carries_the_frontier_to_the_end():
+    rows = [
+        row(1, "0.5", recorded_on=datetime.date(2024, 1, 1), is_open=True),
+        row(2, "0.4", recorded_on=datetime.date(2024, 6, 1)),
+        row(3, "0.6", recorded_on=None),
+    ]
+    chart = progress_chart(
+        rows, leaderboard.frontier(rows, higher_is_better=True), higher_is_better=True
+    )
+    assert [(p["x"], p["y"], p["open"]) for p in chart["points"]] == [
+        ("2024-01-01", 50.0, True),
+        ("2024-06-01", 40.0, False),
+    ]
+    assert [(p["x"], p["y"]) for p in chart["frontier"]] == [
+        ("2024-01-01", 50.0),
+        ("2024-06-01", 50.0),
+    ]
+
+
+def test_sorting_keeps_missing_values_last_in_both_directions():
+    rows = [
+        row(1, "0.5", parameter_count=7 * 10**9),
+        row(2, "0.6"),
+        row(3, "0.4", parameter_count=10**9),
+    ]
+    rows = leaderboard.ranked(rows, higher_is_better=True)
+    up = leaderboard.sort_rows(rows, key="parameters", descending=False)
+    down = leaderboard.sort_rows(rows, key="parameters", descending=True)
+    assert [r.result_id for r in up] == [3, 1, 2]
+    assert [r.result_id for r in down] == [1, 3, 2]
+    assert [r.result_id for r in leaderboard.sort_rows(rows, key="score", descending=False)] == [
+        3,
+        1,
+        2,
+    ]
+
+
+def test_filters():
+    rows = [
+        row(1, "0.5", model="open-one", is_open=True),
+        row(2, "0.6", model="closed", status="verified"),
+        row(3, "0.4", model="other", organization_slug="other"),
+    ]
+    ids = lambda filters: [r.result_id for r in leaderboard.filter_rows(rows, filters)]  # noqa: E731
+    assert ids(Filters(licence="open")) == [1]
+    assert ids(Filters(licence="proprietary")) == [2, 3]
+    assert ids(Filters(verified_only=True)) == [2]
+    assert ids(Filters(organization="other")) == [3]
+    assert ids(Filters(search="OPEN")) == [1]
+
+
+def test_header_links_toggle_the_active_column_and_start_others_in_their_natural_order():
+    cells = {c.key: c for c in leaderboard.header_cells(sort="score", descending=True)}
+    assert (cells["score"].aria_sort, cells["score"].order) == ("descending", "asc")
+    assert (cells["model"].aria_sort, cells["model"].order) == ("", "asc")
+    assert cells["parameters"].order == "desc"
+
+
+def test_formats():
+    assert leaderboard.format_parameters(4 * 10**9) == "4B"
+    assert leaderboard.format_parameters(1_780_000_000) == "1.8B"
+    assert leaderboard.format_parameters(671 * 10**9) == "671B"
+    assert leaderboard.format_parameters(10**12) == "1T"
+    assert leaderboard.format_parameters(None) == ""
+    assert leaderboard.format_tokens(128_000) == "128K"
+    assert leaderboard.format_tokens(1_048_576) == "1M"
+    assert leaderboard.format_score(Decimal("0.889000")) == "0.889"
+    assert leaderboard.format_score(Decimal("2622.000000")) == "2622"
+    assert leaderboard.authors_shown(list("abcdef")) == (list("abcd"), 2)
+
+
+FACTS = leaderboard.BenchmarkFacts(
+    name="MIMIC CXR",
+    description="Chest radiographs.",
+    modality="Multimodal",
+    category_names=["healthcare", "vision"],
+    paper_url="https://arxiv.org/abs/1901.07042",
+    paper_title="",
+)
+
+
+def summary(rows):
+    ranked = leaderboard.ranked(rows, higher_is_better=True)
+    return leaderboard.summarize(rows, ranked, max_score=Decimal(1), benchmark_updated=NOW)
+
+
+def test_faq_with_one_result_states_the_reference_facts():
+    only = row(1, "0.889", model="medgemma-4b-it", is_open=True)
+    answers = dict(leaderboard.faq(FACTS, summary([only])))
+    assert answers["What is the highest MIMIC CXR score?"] == (
+        "The highest MIMIC CXR score is 0.889, achieved by Medgemma-4B-It from Acme."
+    )
+    assert "1 model has been evaluated" in answers["How many models are evaluated on MIMIC CXR?"]
+    assert answers["What categories does MIMIC CXR cover?"].startswith(
+        "MIMIC CXR is categorized under healthcare and vision."
+    )
+    assert "(rank #1)" in answers["What is the best open model on MIMIC CXR?"]
+    assert "https://arxiv.org/abs/1901.07042" in answers["Where can I find the MIMIC CXR paper?"]
+
+
+def test_faq_without_results_reads_well():
+    answers = dict(leaderboard.faq(FACTS, summary([])))
+    assert "No result has been recorded yet." in answers["What is the MIMIC CXR leaderboard?"]
+    assert "What is the highest MIMIC CXR score?" not in answers
+    assert "0 models have been evaluated" in answers["How many models are evaluated on MIMIC CXR?"]
+
+
+def test_average_is_over_best_results_on_the_benchmark_scale():
+    rows = [row(1, "0.5"), row(2, "0.9")]
+    ranked = leaderboard.ranked(rows, higher_is_better=True)
+    result = leaderboard.summarize(rows, ranked, max_score=Decimal(100), benchmark_updated=NOW)
+    assert result.average == Decimal("70.000")
+    assert result.leader.result_id == 2

@@ -1,0 +1,174 @@
+"""The category ranking's arithmetic, without a database."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pytest
+
+from benchmarks.rankings import (
+    CategoryBenchmark,
+    RankedModel,
+    ResultScore,
+    core_set,
+    merit,
+    rank_category,
+    ranking_rows,
+    required_coverage,
+)
+
+
+def bench(id: int, name: str = "", higher_is_better: bool = True) -> CategoryBenchmark:
+    return CategoryBenchmark(id=id, name=name or f"B{id:02}", higher_is_better=higher_is_better)
+
+
+def score(ai_model_id: int, benchmark_id: int, value: str | None) -> ResultScore:
+    return ResultScore(ai_model_id, benchmark_id, None if value is None else Decimal(value))
+
+
+@dataclass
+class FakeModel:
+    name: str
+
+
+@pytest.mark.parametrize(
+    ("core_size", "required"), [(0, 0), (1, 1), (2, 1), (3, 2), (4, 2), (9, 5), (10, 5)]
+)
+def test_a_model_needs_half_the_core_set_rounded_up_and_at_least_one(core_size, required):
+    assert required_coverage(core_size) == required
+
+
+def test_merit_flips_lower_is_better_scores():
+    assert merit(Decimal("0.2"), higher_is_better=True) == Decimal("0.2")
+    assert merit(Decimal("0.2"), higher_is_better=False) == Decimal("0.8")
+
+
+def test_core_set_is_the_ten_benchmarks_with_the_most_scored_models():
+    benchmarks = [bench(i) for i in range(1, 13)]
+    # Benchmark i has i models with a score; benchmark 12 has only a score-less row.
+    scores = [score(m, i, "0.5") for i in range(1, 12) for m in range(i)]
+    scores += [score(m, 12, None) for m in range(20)]
+
+    core = core_set(benchmarks, scores)
+
+    assert [b.id for b in core] == [11, 10, 9, 8, 7, 6, 5, 4, 3, 2]
+
+
+def test_core_set_breaks_ties_by_name_and_leaves_out_benchmarks_without_scores():
+    benchmarks = [bench(1, "zeta"), bench(2, "Alpha"), bench(3, "beta"), bench(4, "empty")]
+    scores = [score(1, 1, "0.1"), score(1, 2, "0.1"), score(1, 3, "0.1")]
+    assert [b.name for b in core_set(benchmarks, scores)] == ["Alpha", "beta", "zeta"]
+
+
+def test_coverage_threshold_decides_who_is_ranked():
+    benchmarks = [bench(i) for i in range(1, 11)]
+    scores = [score(1, b, "0.9") for b in range(1, 11)]  # model 1 is everywhere
+    scores += [score(2, b, "0.5") for b in range(1, 6)]  # 5 of 10: enough
+    scores += [score(3, b, "0.99") for b in range(1, 5)]  # 4 of 10: not enough
+
+    ranking = rank_category(benchmarks, scores)
+
+    assert ranking.core_size == 10
+    assert ranking.required_coverage == 5
+    assert [(e.ai_model_id, e.coverage) for e in ranking.entries] == [(1, 10), (2, 5)]
+    assert ranking.measured_model_count == 3
+    assert ranking.unranked_model_count == 1
+
+
+def test_score_is_the_mean_of_the_best_score_on_each_benchmark():
+    benchmarks = [bench(1), bench(2)]
+    scores = [
+        score(1, 1, "0.4"),
+        score(1, 1, "0.8"),  # a second result on the same benchmark: the best counts
+        score(1, 2, "0.6"),
+    ]
+    (entry,) = rank_category(benchmarks, scores).entries
+    assert entry.score == Decimal("0.7")
+    assert entry.percent == Decimal("70")
+
+
+def test_lower_is_better_benchmarks_are_flipped():
+    benchmarks = [bench(1, higher_is_better=False), bench(2)]
+    scores = [
+        score(1, 1, "0.1"),  # a low error: 0.9
+        score(1, 1, "0.3"),  # a worse run on the same benchmark is ignored
+        score(1, 2, "0.5"),
+        score(2, 1, "0.7"),  # a high error: 0.3
+        score(2, 2, "0.9"),
+    ]
+    entries = rank_category(benchmarks, scores).entries
+    assert [(e.ai_model_id, e.score) for e in entries] == [
+        (1, Decimal("0.7")),
+        (2, Decimal("0.6")),
+    ]
+
+
+def test_results_without_a_normalized_score_are_skipped():
+    benchmarks = [bench(1), bench(2)]
+    scores = [score(1, 1, "0.5"), score(1, 2, None), score(2, 2, None)]
+
+    ranking = rank_category(benchmarks, scores)
+
+    assert [b.id for b in ranking.core] == [1]
+    assert [(e.ai_model_id, e.coverage) for e in ranking.entries] == [(1, 1)]
+    # Model 2 was measured, but only without a usable score.
+    assert ranking.unranked_model_count == 1
+
+
+def test_equal_scores_share_a_rank():
+    benchmarks = [bench(1), bench(2)]
+    scores = [
+        score(1, 1, "0.9"),
+        score(1, 2, "0.9"),
+        score(2, 1, "0.5"),
+        score(2, 2, "0.7"),  # mean 0.6
+        score(3, 1, "0.6"),  # 0.6 on one benchmark only: the same score
+        score(4, 1, "0.2"),
+        score(4, 2, "0.2"),
+    ]
+    entries = rank_category(benchmarks, scores).entries
+    assert [(e.rank, e.ai_model_id) for e in entries] == [(1, 1), (2, 2), (2, 3), (4, 4)]
+
+
+def test_scores_of_other_benchmarks_are_ignored():
+    ranking = rank_category([bench(1)], [score(1, 1, "0.5"), score(2, 99, "0.9")])
+    assert [e.ai_model_id for e in ranking.entries] == [1]
+    assert ranking.measured_model_count == 1
+
+
+def test_empty_category_has_an_empty_ranking():
+    ranking = rank_category([], [])
+    assert ranking.core == ()
+    assert ranking.required_coverage == 0
+    assert ranking.entries == ()
+    assert ranking.unranked_model_count == 0
+
+
+def test_category_without_scores_has_no_core_set():
+    ranking = rank_category([bench(1), bench(2)], [score(1, 1, None)])
+    assert ranking.core == ()
+    assert ranking.entries == ()
+    assert ranking.unranked_model_count == 1
+
+
+def test_ranking_rows_order_ties_by_coverage_then_name():
+    ranking = rank_category(
+        [bench(1), bench(2)],
+        [
+            score(1, 1, "0.5"),
+            score(2, 1, "0.5"),
+            score(3, 1, "0.5"),
+            score(3, 2, "0.5"),
+            score(4, 1, "0.9"),
+        ],
+    )
+    # Model 4, the leader, was deleted between the two queries: it is left out.
+    models = {1: FakeModel("zephyr"), 2: FakeModel("Aurora"), 3: FakeModel("Mistral")}
+
+    rows = ranking_rows(ranking, models)
+
+    assert [(row.entry.rank, row.ai_model.name) for row in rows] == [
+        (2, "Mistral"),
+        (2, "Aurora"),
+        (2, "zephyr"),
+    ]
+    assert isinstance(rows[0].entry, RankedModel)
