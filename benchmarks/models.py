@@ -9,6 +9,7 @@ from models_registry.models import (
     AIModel,
     Offering,
     TimestampedModel,
+    history,
     slug_constraints,
     slug_field,
 )
@@ -74,6 +75,7 @@ class Benchmark(TimestampedModel):
     implementation_url = models.URLField("implementation", max_length=URL_MAX_LENGTH, blank=True)
 
     objects = BenchmarkQuerySet.as_manager()
+    history = history()
 
     class Meta:
         ordering = ["name"]
@@ -172,6 +174,7 @@ class Result(TimestampedModel):
     )
 
     objects = ResultQuerySet.as_manager()
+    history = history()
 
     class Meta:
         ordering = ["benchmark__name", "-normalized_score"]

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "simple_history",
     "models_registry",
     "benchmarks",
     "submissions",
@@ -60,6 +61,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Records who made each change in the history of curated records.
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -128,6 +131,40 @@ STORAGES = {
         )
     },
 }
+
+# Email: curators hear of new tickets, reporters of their outcome. Without
+# DJANGO_EMAIL_HOST mails are printed on the console; with it they go by SMTP.
+_EMAIL_HOST = env_str("DJANGO_EMAIL_HOST")
+MAILERS = {
+    "default": (
+        {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": _EMAIL_HOST,
+                "port": env_int("DJANGO_EMAIL_PORT", 587, minimum=1),
+                "username": env_str("DJANGO_EMAIL_USER"),
+                "password": env_str("DJANGO_EMAIL_PASSWORD"),
+                "use_tls": env_bool("DJANGO_EMAIL_USE_TLS", default=True),
+                "timeout": 10,
+            },
+        }
+        if _EMAIL_HOST
+        else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    )
+}
+DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "Benchboard <benchboard@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Where visitors' report and submission attempts are counted for the rate limit:
+# the database by default, Redis when REDIS_URL is set. Either holds across
+# several server processes.
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(
+        f"REDIS_URL must start with redis://, rediss:// or unix://, not {REDIS_URL!r}."
+    )
+BENCHBOARD_TICKET_RATE_LIMIT = env_int("BENCHBOARD_TICKET_RATE_LIMIT", 5, minimum=1)
+BENCHBOARD_TICKET_RATE_WINDOW = env_int("BENCHBOARD_TICKET_RATE_WINDOW", 600, minimum=1)
 
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DJANGO_BEHIND_HTTPS_PROXY", False) else None

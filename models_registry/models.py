@@ -2,6 +2,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 # Slugs are the data source's own ids so that pages keep stable addresses. Real
 # ids carry characters a Django SlugField refuses ("mbpp+", "graphwalks-bfs-<128k",
@@ -39,6 +40,24 @@ class TimestampedModel(models.Model):
         abstract = True
 
 
+class TicketedHistory(models.Model):
+    """Columns every historical record adds to django-simple-history's own.
+
+    history_change_reason (simple-history's) is the public reason shown in change
+    logs; history_ticket names the report or submission that caused the change, for
+    curators only (a ticket's reference is its private key, so it never goes public).
+    """
+
+    history_ticket = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+def history() -> HistoricalRecords:
+    return HistoricalRecords(bases=[TicketedHistory], excluded_fields=["updated_at"])
+
+
 class DatePrecision(models.TextChoices):
     """How much of a stored date is known: sources often give only a month."""
 
@@ -55,6 +74,8 @@ class Organization(TimestampedModel):
         max_length=2, blank=True, help_text="ISO 3166-1 alpha-2 code, for example US."
     )
     description = models.TextField(blank=True)
+
+    history = history()
 
     class Meta:
         ordering = ["name"]
@@ -139,6 +160,7 @@ class AIModel(TimestampedModel):
     announcement_url = models.URLField("announcement", max_length=URL_MAX_LENGTH, blank=True)
 
     objects = AIModelQuerySet.as_manager()
+    history = history()
 
     class Meta:
         verbose_name = "AI model"
@@ -225,6 +247,8 @@ class Offering(TimestampedModel):
     output_audio = models.BooleanField(null=True)
     output_video = models.BooleanField(null=True)
     deprecated_at = models.DateTimeField(null=True, blank=True)
+
+    history = history()
 
     class Meta:
         ordering = ["ai_model__name", "provider__name"]

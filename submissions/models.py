@@ -137,3 +137,29 @@ class ResultSubmission(Ticket):
 
     def __str__(self) -> str:
         return f"{self.ai_model} on {self.benchmark}: {self.score} ({self.reference})"
+
+
+class RateLimitBucket(models.Model):
+    """How many tickets one visitor's address sent in one fixed time window.
+
+    The rate limit counts in the database (or in Redis when REDIS_URL is set), so it
+    holds across every server process. The address is stored only as a keyed hash.
+    """
+
+    key = models.CharField(max_length=64)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "window_start"], name="ratelimitbucket_key_window_unique"
+            ),
+        ]
+        indexes = [
+            # Clearing out windows that have ended.
+            models.Index(fields=["window_start"], name="ratelimitbucket_window_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.count} in the window from {self.window_start:%Y-%m-%d %H:%M}"
