@@ -5,4 +5,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("benchmarks.urls")),
     path("models/", include("models_registry.urls")),
+    path("", include("submissions.urls")),
 ]
