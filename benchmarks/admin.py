@@ -3,7 +3,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from benchmarks.models import Benchmark, Category, Result
-from models_registry.admin import RECORD_FIELDSET, AddThroughFormInline
+from models_registry.admin import RECORD_FIELDSET, AddThroughFormInline, HistoryAdmin
 
 
 class BenchmarkResultInline(AddThroughFormInline):
@@ -42,7 +42,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Benchmark)
-class BenchmarkAdmin(admin.ModelAdmin):
+class BenchmarkAdmin(HistoryAdmin):
     list_display = (
         "name",
         "slug",
@@ -97,7 +97,7 @@ class BenchmarkAdmin(admin.ModelAdmin):
 
 
 @admin.register(Result)
-class ResultAdmin(admin.ModelAdmin):
+class ResultAdmin(HistoryAdmin):
     list_display = (
         "ai_model",
         "benchmark",

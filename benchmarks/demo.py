@@ -19,9 +19,11 @@ from decimal import Decimal
 
 from django.db import models, transaction
 from django.db.models import Q
+from simple_history.utils import bulk_create_with_history
 
 from benchmarks.context_processors import DEMO_URL_PREFIX
 from benchmarks.models import Benchmark, Category, Result
+from benchmarks.services import has_history
 from models_registry.models import (
     AIModel,
     DatePrecision,
@@ -35,6 +37,8 @@ DEFAULT_MODELS = 60
 DEFAULT_BENCHMARKS = 40
 DEFAULT_SEED = 2024
 BATCH_SIZE = 1000
+# The public reason on the demo rows' history records (see benchmarks.changelog).
+DEMO_REASON = "Demo data"
 DEMO_LICENSE_SLUG_PREFIX = "demo-"
 MIN_PARAMETERS = 10**9
 MAX_PARAMETERS = 7 * 10**11
@@ -1277,14 +1281,16 @@ def load_demo(*, models: int, benchmarks: int, seed: int) -> DemoSummary:
 
 
 def save_demo(data: DemoData) -> DemoSummary:
-    Organization.objects.bulk_create(data.organizations)
+    """Write the demo rows; those of models that keep history get a creation record each,
+    so that a later change has a state to compare with."""
+    with_history(Organization, data.organizations)
     licenses = create_missing(License, data.licenses)
     Provider.objects.bulk_create(data.providers)
     categories = create_missing(Category, data.categories)
     for wave in parents_first([d.ai_model for d in data.ai_models], "fine_tuned_from"):
-        AIModel.objects.bulk_create(wave, batch_size=BATCH_SIZE)
+        with_history(AIModel, wave)
     for wave in parents_first([d.benchmark for d in data.benchmarks], "parent"):
-        Benchmark.objects.bulk_create(wave, batch_size=BATCH_SIZE)
+        with_history(Benchmark, wave)
     through = Benchmark.categories.through
     through.objects.bulk_create(
         [
@@ -1294,7 +1300,7 @@ def save_demo(data: DemoData) -> DemoSummary:
         ],
         batch_size=BATCH_SIZE,
     )
-    Offering.objects.bulk_create(data.offerings, batch_size=BATCH_SIZE)
+    with_history(Offering, data.offerings)
     results = save_results(data.results)
     return DemoSummary(
         organizations=len(data.organizations),
@@ -1316,11 +1322,18 @@ def save_results(results: Iterator[Result]) -> int:
     gc.freeze()
     try:
         return sum(
-            len(Result.objects.bulk_create(batch))
+            len(with_history(Result, list(batch)))
             for batch in itertools.batched(results, BATCH_SIZE)
         )
     finally:
         gc.unfreeze()
+
+
+def with_history[M: models.Model](model: type[M], instances: list[M]) -> list[M]:
+    """bulk_create, plus one creation history record per row (one more INSERT a batch)."""
+    return bulk_create_with_history(
+        instances, model, batch_size=BATCH_SIZE, default_change_reason=DEMO_REASON
+    )
 
 
 def create_missing(model: type[License] | type[Category], instances: list) -> int:
@@ -1401,8 +1414,12 @@ def delete_demo() -> DemoSummary:
         for chunk in itertools.batched(list(queryset.values_list("pk", flat=True)), BATCH_SIZE):
             # In chunks: the collector that applies each on_delete rule sends every primary
             # key it collected as one parameter list, past SQLite's and PostgreSQL's limits.
-            # It needs only the keys, not whole rows.
-            rows = queryset.model.objects.filter(pk__in=chunk).only("pk")
+            # It needs only the keys, except for a model that keeps history: its deletion
+            # record holds the whole row, which simple-history would otherwise fetch again
+            # one row at a time.
+            rows = queryset.model.objects.filter(pk__in=chunk)
+            if not has_history(queryset.model):
+                rows = rows.only("pk")
             deleted.update(rows.delete()[1])
     return DemoSummary(
         **{

@@ -10,6 +10,12 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
+from simple_history.exceptions import NotHistoricalModelError
+from simple_history.utils import (
+    bulk_create_with_history,
+    bulk_update_with_history,
+    get_history_manager_for_model,
+)
 
 from benchmarks.llmstats import (
     Anomaly,
@@ -20,6 +26,9 @@ from benchmarks.llmstats import (
 )
 from benchmarks.models import Benchmark, Category, Result
 from models_registry.models import AIModel, License, Offering, Organization, Provider
+
+# The public reason on the history records the import writes (see benchmarks.changelog).
+IMPORT_REASON = "LLM Stats import"
 
 
 @dataclass
@@ -71,8 +80,9 @@ def import_llmstats(*, root: Path, dry_run: bool = False) -> ImportReport:
     Malformed files raise LLMStatsDataError before anything is written. Rows are
     matched on natural keys (slugs; model and provider for offerings; model,
     benchmark and analysis method for results), loaded table by table and written
-    with bulk queries, so a second run of the same files changes nothing. A dry run
-    does all of it and then rolls back.
+    with bulk queries, so a second run of the same files changes nothing. Each row
+    it creates or changes of a model that keeps history gets a history record whose
+    reason is IMPORT_REASON. A dry run does all of it and then rolls back.
     """
     tree = read_tree(root)
     rows = _Rows.load()
@@ -386,14 +396,20 @@ def _create_missing[K](
     *,
     first_values: Mapping[K, dict[str, Any]] | None = None,
 ) -> set[K]:
-    """Insert the wanted rows that do not exist yet (one query); add them to rows."""
+    """Insert the wanted rows that do not exist yet (one query); add them to rows.
+
+    A model that keeps history gets a creation record per row (one more query).
+    """
     first_values = first_values or {}
     new = {
         key: model(**values, **first_values.get(key, {}))
         for key, values in wanted.items()
         if key not in rows
     }
-    model.objects.bulk_create(new.values())
+    if has_history(model):
+        bulk_create_with_history(list(new.values()), model, default_change_reason=IMPORT_REASON)
+    else:
+        model.objects.bulk_create(new.values())
     rows.update(new)
     return set(new)
 
@@ -409,7 +425,9 @@ def _update_changed[K](
     """Save the rows whose values differ from the wanted ones (one query); their keys.
 
     Rows in touched changed elsewhere (their categories) and are saved too.
-    bulk_update ignores auto_now, so updated_at is set here.
+    bulk_update ignores auto_now, so updated_at is set here. A model that keeps
+    history gets a change record per saved row (one more query), so that a later
+    change by a curator has the imported state to compare with.
     """
     changed_rows = []
     changed_fields: set[str] = set()
@@ -425,9 +443,25 @@ def _update_changed[K](
         changed_rows.append(row)
         changed_fields.update(differing)
         changed_keys.add(key)
-    if changed_rows:
+    if changed_rows and has_history(model):
+        bulk_update_with_history(
+            changed_rows,
+            model,
+            [*sorted(changed_fields), "updated_at"],
+            default_change_reason=IMPORT_REASON,
+        )
+    elif changed_rows:
         model.objects.bulk_update(changed_rows, [*sorted(changed_fields), "updated_at"])
     return changed_keys
+
+
+def has_history(model: type[Model]) -> bool:
+    """Whether the model keeps history records, which bulk writes must add themselves."""
+    try:
+        get_history_manager_for_model(model)
+    except NotHistoricalModelError:
+        return False
+    return True
 
 
 def _counts[K](

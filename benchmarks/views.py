@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from benchmarks import leaderboard
+from benchmarks.changelog import benchmark_changes
 from benchmarks.charts import progress_chart
 from benchmarks.forms import LeaderboardForm, LeaderboardQuery, leaderboard_query
 from benchmarks.models import Benchmark, Category
@@ -128,6 +129,7 @@ def benchmark_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "authors": authors,
         "other_authors": other_authors,
         "related": _related_benchmarks(benchmark, categories),
+        "changes": benchmark_changes(benchmark),
     }
     context["structured_data"] = _structured_data(
         benchmark, context["faq"], board.summary, request.build_absolute_uri(request.path)

@@ -26,7 +26,7 @@ from benchmarks.llmstats import (
     parse_partial_date,
 )
 from benchmarks.models import Benchmark, Category, Result
-from benchmarks.services import ImportReport, import_llmstats
+from benchmarks.services import IMPORT_REASON, ImportReport, import_llmstats
 from models_registry.models import (
     AIModel,
     DatePrecision,
@@ -425,6 +425,56 @@ def test_a_changed_value_updates_only_its_row(tree: Path) -> None:
     assert changed.updated_at > before[changed.pk]
     after = {row.pk: row.updated_at for row in Result.objects.exclude(pk=changed.pk)}
     assert after == {pk: stamp for pk, stamp in before.items() if pk != changed.pk}
+
+
+HISTORY_TABLES = [Organization, Benchmark, AIModel, Offering, Result]
+
+
+@pytest.mark.django_db
+def test_import_leaves_a_creation_record_per_row(tree: Path) -> None:
+    run(tree)
+
+    for model in HISTORY_TABLES:
+        created = model.history.filter(history_type="+")
+        assert created.count() == model.objects.count() > 0, model.__name__
+        assert set(created.values_list("history_change_reason", flat=True)) == {IMPORT_REASON}
+        assert set(created.values_list("history_ticket", flat=True)) == {""}
+    # Licences, categories and providers keep no history.
+    assert not hasattr(License, "history")
+
+
+@pytest.mark.django_db
+def test_an_imported_change_has_a_history_record_with_the_value_before(tree: Path) -> None:
+    run(tree)
+    records_before = Result.history.count()
+    edit(tree, LARGE_RESULTS, lambda records: records[0].update(score=0.86, normalized_score=0.86))
+
+    import_llmstats(root=tree)
+
+    changed = result("acme-large", "mmlu", "5-shot")
+    assert Result.history.count() == records_before + 1
+    latest, first = changed.history.order_by("-history_date", "-history_id")[:2]
+    assert (latest.history_type, latest.history_change_reason) == ("~", IMPORT_REASON)
+    assert latest.score == Decimal("0.86")
+    assert first.history_type == "+"
+    assert first.score != latest.score
+
+
+@pytest.mark.django_db
+def test_a_second_import_adds_no_history(tree: Path) -> None:
+    run(tree)
+    before = {model: model.history.count() for model in HISTORY_TABLES}
+
+    run(tree)
+
+    assert {model: model.history.count() for model in HISTORY_TABLES} == before
+
+
+@pytest.mark.django_db
+def test_a_dry_run_leaves_no_history(tree: Path) -> None:
+    run(tree, "--dry-run")
+
+    assert all(not model.history.exists() for model in HISTORY_TABLES)
 
 
 @pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.db.models import Avg, Count
 from django.test.utils import CaptureQueriesContext
 
 from benchmarks.context_processors import DEMO_URL_PREFIX
-from benchmarks.demo import build_demo
+from benchmarks.demo import DEMO_REASON, build_demo
 from benchmarks.models import Benchmark, Category, Result
 from models_registry.models import AIModel, DatePrecision, License, Offering, Organization, Provider
 from tests.factories import (
@@ -282,6 +282,17 @@ def test_scores_improve_over_time():
     assert mean_score(2026) > mean_score(2023) + Decimal("0.1")
 
 
+def test_every_demo_row_that_keeps_history_has_a_creation_record():
+    load_demo(models=10, benchmarks=8)
+
+    for model in (Organization, AIModel, Benchmark, Offering, Result):
+        records = model.history.all()
+        assert records.count() == model.objects.count() > 0, model.__name__
+        assert set(records.values_list("history_type", "history_change_reason")) == {
+            ("+", DEMO_REASON)
+        }
+
+
 def test_the_number_of_queries_does_not_grow_with_the_size():
     with CaptureQueriesContext(connection) as small:
         load_demo(models=10, benchmarks=8)
@@ -289,6 +300,7 @@ def test_the_number_of_queries_does_not_grow_with_the_size():
     with CaptureQueriesContext(connection) as large:
         load_demo(models=40, benchmarks=30)
 
-    # One INSERT per kind (both stay under a batch of results), plus one per generation of
-    # fine-tunes and of benchmark variants, which the smaller set may lack.
-    assert len(large) <= len(small) + 3
+    # One INSERT per kind, and one for the history records of the kinds that keep history
+    # (both stay under a batch of results), plus those two per generation of fine-tunes and
+    # of benchmark variants, which the smaller set may lack.
+    assert len(large) <= len(small) + 6

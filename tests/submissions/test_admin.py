@@ -137,7 +137,9 @@ def test_curator_triages_a_report_without_changing_what_the_visitor_wrote(client
         {
             "kind": "wrong_value",
             "description": "Rewritten by someone.",
-            "status": "in_review",
+            # The status moves only through the triage actions (tests/test_history_admin.py).
+            "status": "resolved",
+            "closed_at": "2026-01-01 00:00:00",
             "assigned_to": curator.pk,
             "curator_notes": "Checking the paper.",
             "public_reply": "Thanks, we are looking into it.",
@@ -147,7 +149,8 @@ def test_curator_triages_a_report_without_changing_what_the_visitor_wrote(client
 
     assert response.status_code == 302
     report.refresh_from_db()
-    assert report.status == DataReport.Status.IN_REVIEW
+    assert report.status == DataReport.Status.NEW
+    assert report.closed_at is None
     assert report.assigned_to == curator
     assert report.curator_notes == "Checking the paper."
     assert report.public_reply == "Thanks, we are looking into it."
