@@ -1,5 +1,7 @@
+import importlib
 import os
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
@@ -25,3 +27,19 @@ def llmstats_tree() -> Path:
             "that holds its data/ folder."
         )
     return path
+
+
+@pytest.fixture
+def curators_group(db):
+    """The Curators group exactly as its migration makes it.
+
+    Transactional tests (the browser tests) flush the database after they run, and
+    the group comes from a data migration, so a later test makes it again here.
+    """
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+    from django.db import connection
+
+    migration = importlib.import_module("submissions.migrations.0002_curators_group")
+    migration.create_curators_group(apps, SimpleNamespace(connection=connection))
+    return Group.objects.get(name=migration.GROUP_NAME)
