@@ -100,6 +100,9 @@ class Benchmark(TimestampedModel):
         return [line.strip() for line in self.paper_authors.splitlines() if line.strip()]
 
 
+SCORE_LIMIT = 10**9
+
+
 class ResultQuerySet(models.QuerySet):
     def verified(self) -> "ResultQuerySet":
         return self.filter(status=Result.Status.VERIFIED)
@@ -184,6 +187,11 @@ class Result(TimestampedModel):
                 name="result_model_benchmark_method_unique",
             ),
             models.CheckConstraint(condition=Q(score__gte=0), name="result_score_not_negative"),
+            # SQLite keeps decimals as floats (15 significant digits): a larger score
+            # would no longer read back within the column's precision.
+            models.CheckConstraint(
+                condition=Q(score__lt=SCORE_LIMIT), name="result_score_below_a_billion"
+            ),
             models.CheckConstraint(
                 condition=Q(normalized_score__isnull=True)
                 | Q(normalized_score__gte=0, normalized_score__lte=1),

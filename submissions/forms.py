@@ -14,16 +14,15 @@ from django.core.validators import MaxValueValidator, MinValueValidator, URLVali
 from django.utils import timezone
 
 from benchmarks.leaderboard import format_score
-from benchmarks.models import Benchmark, Result
+from benchmarks.models import SCORE_LIMIT, Benchmark, Result
 from models_registry.models import SLUG_MAX_LENGTH, URL_MAX_LENGTH, AIModel
 from submissions.models import DataReport, ResultSubmission
 
 HONEYPOT_FIELD = "website"
 
-# The model allows 14 digits before the point, but SQLite stores decimals as
-# floating point: a score within a rounding of 10**14 would be saved and then fail
-# to load. Twelve digits leave a wide margin; real scores are far below it.
-SCORE_MAX = Decimal("999999999999.999999")
+# Below the database's limit on scores (benchmarks.models.SCORE_LIMIT), which keeps
+# SQLite, storing decimals as floats, able to read every score back exactly.
+SCORE_MAX = SCORE_LIMIT - Decimal("0.000001")
 
 
 class WebURLField(forms.URLField):

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from benchmarks.models import Benchmark, Result
+from benchmarks.models import SCORE_LIMIT, Benchmark, Result
 from models_registry.models import URL_MAX_LENGTH, AIModel, TimestampedModel
 
 
@@ -125,6 +125,9 @@ class ResultSubmission(Ticket):
             models.UniqueConstraint(fields=["reference"], name="resultsubmission_reference_unique"),
             models.CheckConstraint(
                 condition=Q(score__gte=0), name="resultsubmission_score_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(score__lt=SCORE_LIMIT), name="resultsubmission_score_below_a_billion"
             ),
             models.CheckConstraint(
                 condition=~Q(source_url=""), name="resultsubmission_source_required"

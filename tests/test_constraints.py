@@ -115,3 +115,10 @@ def test_tickets():
             ai_model=ai_model, benchmark=benchmark, score=Decimal(1), source_url=""
         )
     )
+
+
+def test_scores_stay_below_a_billion_so_sqlite_reads_them_back_exactly():
+    refused(lambda: make_result(score=Decimal(10**9)))
+    result = make_result(score=Decimal("999999999.999999"), normalized_score=None)
+    result.refresh_from_db()
+    assert result.score == Decimal("999999999.999999")
