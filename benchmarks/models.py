@@ -7,8 +7,8 @@ from django.urls import reverse
 from models_registry.models import (
     URL_MAX_LENGTH,
     AIModel,
-    Offering,
     TimestampedModel,
+    cheapest_price,
     history,
     slug_constraints,
     slug_field,
@@ -108,25 +108,10 @@ class ResultQuerySet(models.QuerySet):
         return self.filter(status=Result.Status.VERIFIED)
 
     def for_leaderboard(self) -> "ResultQuerySet":
-        """Results with what a leaderboard row shows, in one query.
-
-        The model's organization and licence come joined; its cheapest current
-        offering (lowest input plus output price) comes as two correlated subqueries
-        served by offering_model_price_idx.
-        """
-        cheapest = (
-            Offering.objects.filter(
-                ai_model=models.OuterRef("ai_model"),
-                deprecated_at__isnull=True,
-                input_usd_per_million__isnull=False,
-                output_usd_per_million__isnull=False,
-            )
-            .annotate(total=models.F("input_usd_per_million") + models.F("output_usd_per_million"))
-            .order_by("total", "input_usd_per_million", "pk")
-        )
+        """Results with what a leaderboard row shows, in one query: the model's
+        organization and licence joined, its cheapest current offering's prices."""
         return self.select_related("ai_model__organization", "ai_model__license").annotate(
-            cheapest_input=models.Subquery(cheapest.values("input_usd_per_million")[:1]),
-            cheapest_output=models.Subquery(cheapest.values("output_usd_per_million")[:1]),
+            **cheapest_price(models.OuterRef("ai_model"))
         )
 
     def recently_changed(self) -> "ResultQuerySet":

@@ -113,6 +113,51 @@ class AIModelQuerySet(models.QuerySet):
     def newest(self) -> "AIModelQuerySet":
         return self.order_by(models.F("release_date").desc(nulls_last=True), "name")
 
+    def with_cheapest_price(self) -> "AIModelQuerySet":
+        """Annotate cheapest_input and cheapest_output: the prices of the model's cheapest
+        current offering; None when no current offering has both prices."""
+        return self.annotate(**cheapest_price(models.OuterRef("pk")))
+
+    def with_result_count(self) -> "AIModelQuerySet":
+        """Annotate result_count, the model's benchmark results, as a correlated subquery
+        (a join and GROUP BY would have to group by the price subqueries too)."""
+        # Result lives in the benchmarks app, which imports this module.
+        result_model = self.model._meta.get_field("results").related_model
+        counts = (
+            result_model.objects.filter(ai_model=models.OuterRef("pk"))
+            .order_by()
+            .values("ai_model")
+            .annotate(count=models.Count("pk"))
+            .values("count")
+        )
+        return self.annotate(
+            result_count=models.functions.Coalesce(
+                models.Subquery(counts), 0, output_field=models.IntegerField()
+            )
+        )
+
+
+def cheapest_price(ai_model: models.OuterRef) -> dict[str, models.Subquery]:
+    """cheapest_input and cheapest_output annotations for the model that ai_model names.
+
+    The cheapest current offering has the lowest input plus output price; the two
+    correlated subqueries are served by offering_model_price_idx.
+    """
+    cheapest = (
+        Offering.objects.filter(
+            ai_model=ai_model,
+            deprecated_at__isnull=True,
+            input_usd_per_million__isnull=False,
+            output_usd_per_million__isnull=False,
+        )
+        .annotate(total=models.F("input_usd_per_million") + models.F("output_usd_per_million"))
+        .order_by("total", "input_usd_per_million", "pk")
+    )
+    return {
+        "cheapest_input": models.Subquery(cheapest.values("input_usd_per_million")[:1]),
+        "cheapest_output": models.Subquery(cheapest.values("output_usd_per_million")[:1]),
+    }
+
 
 class AIModel(TimestampedModel):
     slug = slug_field()

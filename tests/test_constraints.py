@@ -118,7 +118,7 @@ def test_tickets():
 
 
 def test_scores_stay_below_a_billion_so_sqlite_reads_them_back_exactly():
-    refused(lambda: make_result(score=Decimal(10**9)))
+    refused(lambda: make_result(score=Decimal(10**9), normalized_score=None))
     result = make_result(score=Decimal("999999999.999999"), normalized_score=None)
     result.refresh_from_db()
     assert result.score == Decimal("999999999.999999")
