@@ -1,6 +1,6 @@
 from django.urls import path
 
-from benchmarks import views, views_catalog
+from benchmarks import views, views_catalog, views_search
 
 app_name = "benchmarks"
 
@@ -20,6 +20,7 @@ urlpatterns = [
         {"file_format": "json"},
         name="leaderboard-json",
     ),
+    path("search/", views_search.search, name="search"),
     path("categories/", views_catalog.category_list, name="category-list"),
     path("categories/<str:slug>/", views_catalog.category_detail, name="category-detail"),
 ]

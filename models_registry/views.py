@@ -1,9 +1,294 @@
+import csv
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.paginator import Page, Paginator
+from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
 
 from benchmarks.changelog import model_changes
-from models_registry.models import AIModel
+from models_registry.forms import (
+    DEFAULT_SORT,
+    SORT_OPTIONS,
+    ModelFilters,
+    ModelListForm,
+    model_filters,
+)
+from models_registry.models import AIModel, AIModelQuerySet, Organization
+
+MODELS_PER_PAGE = 50
+SEARCH_MAX_WORDS = 8
+BILLION = 10**9
+
+# --- /models/: rows ----------------------------------------------------------------------------
+
+_BY_NAME = (Lower("name"), "pk")
+# The database order behind each sort key's ascending direction; nulls always come last.
+_SORT_EXPRESSIONS = {
+    "name": Lower("name"),
+    "org": Lower("organization__name"),
+    "released": F("release_date"),
+    "params": F("parameter_count"),
+    "context": F("input_context_length"),
+    "price": F("cheapest_input"),
+    "output": F("cheapest_output"),
+    "results": F("result_count"),
+}
+
+
+def _order_by(sort: str) -> tuple:
+    field, descending = sort.lstrip("-"), sort.startswith("-")
+    expression = _SORT_EXPRESSIONS[field]
+    if field == "name":
+        return (expression.desc(), "-pk") if descending else _BY_NAME
+    ordered = expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
+    return (ordered, *_BY_NAME)
+
+
+def _search_filter(q: str) -> Q:
+    """Every word of the search must appear in the name or the slug."""
+    condition = Q()
+    for word in q.split()[:SEARCH_MAX_WORDS]:
+        condition &= Q(name__icontains=word) | Q(slug__icontains=word)
+    return condition
+
+
+def model_rows(filters: ModelFilters) -> AIModelQuerySet:
+    """The models the filters keep, in their order, with what a row shows."""
+    ai_models = AIModel.objects.with_cheapest_price().with_result_count()
+    if filters.q:
+        ai_models = ai_models.filter(_search_filter(filters.q))
+    if filters.org:
+        ai_models = ai_models.filter(organization__slug=filters.org)
+    if filters.licence == "open":
+        ai_models = ai_models.open_weights()
+    elif filters.licence == "proprietary":
+        ai_models = ai_models.proprietary()
+    if filters.multimodal:
+        ai_models = ai_models.filter(multimodal=filters.multimodal == "yes")
+    if filters.min_context is not None:
+        ai_models = ai_models.filter(input_context_length__gte=filters.min_context)
+    if filters.min_params is not None:
+        ai_models = ai_models.filter(parameter_count__gte=int(filters.min_params * BILLION))
+    if filters.max_params is not None:
+        ai_models = ai_models.filter(parameter_count__lte=int(filters.max_params * BILLION))
+    if filters.max_price is not None:
+        ai_models = ai_models.filter(cheapest_input__lte=filters.max_price)
+    if filters.released_from is not None:
+        ai_models = ai_models.filter(release_date__gte=filters.released_from)
+    if filters.released_to is not None:
+        ai_models = ai_models.filter(release_date__lte=filters.released_to)
+    return (
+        ai_models.select_related("organization", "license")
+        .only(
+            "slug",
+            "name",
+            "release_date",
+            "release_date_precision",
+            "parameter_count",
+            "input_context_length",
+            "multimodal",
+            "organization__slug",
+            "organization__name",
+            "license__name",
+            "license__open_weights",
+        )
+        .order_by(*_order_by(filters.sort))
+    )
+
+
+def _organizations() -> list[tuple[str, str]]:
+    return list(Organization.objects.order_by(Lower("name"), "pk").values_list("slug", "name"))
+
+
+# --- /models/: the page ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str
+    label: str
+    numeric: bool = False
+    first_direction: str | None = None  # "" or "-" on the first click; None: not sortable
+
+
+COLUMNS = (
+    Column("name", "Model", first_direction=""),
+    Column("org", "Organization", first_direction=""),
+    Column("released", "Released", numeric=True, first_direction="-"),
+    Column("licence", "Weights"),
+    Column("params", "Parameters", numeric=True, first_direction="-"),
+    Column("context", "Context", numeric=True, first_direction="-"),
+    Column("price", "Input $/M", numeric=True, first_direction=""),
+    Column("output", "Output $/M", numeric=True, first_direction=""),
+    Column("results", "Results", numeric=True, first_direction="-"),
+)
+
+
+@dataclass(frozen=True)
+class ColumnHeader:
+    field: str
+    label: str
+    numeric: bool
+    sortable: bool
+    sort: str | None = None  # the link's ?sort=, None for the default order
+    aria_sort: str | None = None  # "ascending" or "descending" on the sorted column
+    indicator: str = ""  # an arrow on the sorted column
+    action: str = ""  # what following the link does, for screen readers
+
+
+def column_headers(sort: str) -> list[ColumnHeader]:
+    """The sorted column links to its other direction, the others to their first."""
+    headers = []
+    field, descending = sort.lstrip("-"), sort.startswith("-")
+    for column in COLUMNS:
+        if column.first_direction is None:
+            headers.append(ColumnHeader(column.field, column.label, column.numeric, sortable=False))
+            continue
+        if column.field == field:
+            target = column.field if descending else f"-{column.field}"
+            aria_sort = "descending" if descending else "ascending"
+            indicator = "▼" if descending else "▲"
+        else:
+            target, aria_sort, indicator = f"{column.first_direction}{column.field}", None, ""
+        headers.append(
+            ColumnHeader(
+                column.field,
+                column.label,
+                column.numeric,
+                sortable=True,
+                sort=None if target == DEFAULT_SORT else target,
+                aria_sort=aria_sort,
+                indicator=indicator,
+                action=f"sort by {SORT_OPTIONS[target].phrase}",
+            )
+        )
+    return headers
+
+
+def _page_number(value: str | None, page_count: int) -> int:
+    """The requested page, clamped to the pages there are; 1 when it is not a number."""
+    try:
+        number = int(value or 1)
+    except ValueError:
+        return 1
+    return min(max(number, 1), max(page_count, 1))
+
+
+def _wants_partial(request: HttpRequest) -> bool:
+    """An htmx swap gets only the named partial; a history restore needs the whole page."""
+    return bool(request.htmx and not request.htmx.history_restore_request)
+
+
+@require_GET
+# A history restore also says HX-Request but gets the whole page: vary on both.
+@vary_on_headers("HX-Request", "HX-History-Restore-Request")
+def model_list(request: HttpRequest) -> HttpResponse:
+    organizations = _organizations()
+    filters = model_filters(request.GET, organizations=organizations)
+    paginator = Paginator(model_rows(filters), MODELS_PER_PAGE)
+    page: Page = paginator.page(_page_number(request.GET.get("page"), paginator.num_pages))
+    partial = _wants_partial(request)
+    params = filters.params()
+    context = {
+        "filters": filters,
+        "form": ModelListForm(initial=filters.as_initial(), organizations=organizations),
+        "params": params,
+        "page_obj": page,
+        "ai_models": page.object_list,
+        "headers": column_headers(filters.sort),
+        "sort_phrase": SORT_OPTIONS[filters.sort].phrase,
+        # An htmx swap also refreshes the controls outside the table (out of band).
+        "swap_controls": partial,
+    }
+    template = "models_registry/model_list.html"
+    return render(request, f"{template}#model-table" if partial else template, context)
+
+
+# --- /models/download.csv and .json --------------------------------------------------------------
+
+DOWNLOAD_FIELDS = (
+    "model",
+    "model_slug",
+    "organization",
+    "organization_slug",
+    "release_date",
+    "release_date_precision",
+    "open_weights",
+    "license",
+    "multimodal",
+    "parameter_count",
+    "input_context_length",
+    "input_usd_per_million",
+    "output_usd_per_million",
+    "result_count",
+)
+
+
+def _price(value: Decimal | None) -> str | None:
+    return None if value is None else format(value.normalize(), "f")
+
+
+def _download_record(ai_model: AIModel) -> dict[str, object]:
+    return {
+        "model": ai_model.name,
+        "model_slug": ai_model.slug,
+        "organization": ai_model.organization.name,
+        "organization_slug": ai_model.organization.slug,
+        "release_date": ai_model.release_date.isoformat() if ai_model.release_date else None,
+        "release_date_precision": ai_model.release_date_precision,
+        "open_weights": ai_model.is_open,
+        "license": ai_model.license.name if ai_model.license else None,
+        "multimodal": ai_model.multimodal,
+        "parameter_count": ai_model.parameter_count,
+        "input_context_length": ai_model.input_context_length,
+        "input_usd_per_million": _price(ai_model.cheapest_input),
+        "output_usd_per_million": _price(ai_model.cheapest_output),
+        "result_count": ai_model.result_count,
+    }
+
+
+def _spreadsheet_safe(value: object) -> object:
+    """Keep a spreadsheet from reading a text cell as a formula (CSV injection)."""
+    if isinstance(value, str) and len(value) > 1 and value[0] in "=+-@\t\r":
+        return "'" + value
+    return value
+
+
+@require_GET
+def model_list_download(request: HttpRequest, file_format: str) -> HttpResponse:
+    """Every model the list's filters keep, in its order, unpaginated, as CSV or JSON."""
+    filters = model_filters(request.GET, organizations=_organizations())
+    records = [_download_record(ai_model) for ai_model in model_rows(filters)]
+    filename = f"benchboard-models.{file_format}"
+    if file_format == "json":
+        payload = {
+            "query": filters.params(),
+            "generated_at": timezone.now().isoformat(),
+            "models": records,
+        }
+        response = HttpResponse(
+            json.dumps(payload, indent=2, ensure_ascii=False),
+            content_type="application/json; charset=utf-8",
+        )
+    else:
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        writer = csv.DictWriter(response, fieldnames=DOWNLOAD_FIELDS)
+        writer.writeheader()
+        for record in records:
+            writer.writerow({key: _spreadsheet_safe(value) for key, value in record.items()})
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+# --- /models/<slug>/ ---------------------------------------------------------------------------
 
 
 @require_GET

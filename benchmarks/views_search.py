@@ -1,0 +1,126 @@
+"""/search/: benchmarks, models and organizations by name or slug, as you type."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Lower
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.defaultfilters import pluralize
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from benchmarks.models import Benchmark
+from models_registry.models import AIModel, Organization
+
+QUERY_MAX_LENGTH = 100
+RESULTS_PER_GROUP = 20
+
+
+def clean_query(value: str) -> str:
+    """The query as searched: spaces collapsed, NUL bytes dropped, at most 100 characters."""
+    return " ".join(value.replace("\x00", "").split())[:QUERY_MAX_LENGTH].strip()
+
+
+def best_matches(queryset: QuerySet, q: str) -> QuerySet:
+    """Rows whose name or slug contains q, exact matches first, then prefixes, then the rest."""
+    return (
+        queryset.filter(Q(name__icontains=q) | Q(slug__icontains=q))
+        .annotate(
+            match_rank=Case(
+                When(Q(name__iexact=q) | Q(slug__iexact=q), then=Value(0)),
+                When(Q(name__istartswith=q) | Q(slug__istartswith=q), then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("match_rank", Lower("name"), "pk")
+    )
+
+
+@dataclass(frozen=True)
+class Hit:
+    name: str
+    url: str
+    detail: str  # shown beside the name: the id, the maker or the number of models
+
+
+@dataclass(frozen=True)
+class Group:
+    key: str  # the section's id
+    title: str
+    hits: list[Hit]
+    more: bool  # more than RESULTS_PER_GROUP matched
+
+
+def group(key: str, title: str, queryset: QuerySet, hit: Callable[[Any], Hit]) -> Group:
+    rows = list(queryset[: RESULTS_PER_GROUP + 1])
+    return Group(
+        key, title, [hit(row) for row in rows[:RESULTS_PER_GROUP]], len(rows) > RESULTS_PER_GROUP
+    )
+
+
+def organization_hit(organization: Organization) -> Hit:
+    count = organization.model_count
+    return Hit(
+        organization.name,
+        # Organizations have no pages yet: the model list filtered by them stands in.
+        f"{reverse('models_registry:list')}?{urlencode({'org': organization.slug})}",
+        f"{count} model{pluralize(count)}",
+    )
+
+
+def search_groups(q: str) -> list[Group]:
+    """One query per group, whatever the data size."""
+    benchmarks = best_matches(Benchmark.objects.only("slug", "name"), q)
+    ai_models = best_matches(
+        AIModel.objects.select_related("organization").only("slug", "name", "organization__name"),
+        q,
+    )
+    organizations = best_matches(Organization.objects.only("slug", "name"), q).annotate(
+        model_count=Count("ai_models")
+    )
+    return [
+        group(
+            "benchmarks",
+            "Benchmarks",
+            benchmarks,
+            lambda b: Hit(b.name, b.get_absolute_url(), b.slug),
+        ),
+        group(
+            "models",
+            "Models",
+            ai_models,
+            lambda m: Hit(m.name, m.get_absolute_url(), m.organization.name),
+        ),
+        group("organizations", "Organizations", organizations, organization_hit),
+    ]
+
+
+def _wants_partial(request: HttpRequest) -> bool:
+    """An htmx swap gets only the results; a history restore needs the whole page."""
+    return bool(request.htmx and not request.htmx.history_restore_request)
+
+
+@require_GET
+# A history restore also says HX-Request but gets the whole page: vary on both.
+@vary_on_headers("HX-Request", "HX-History-Restore-Request")
+def search(request: HttpRequest) -> HttpResponse:
+    q = clean_query(request.GET.get("q", ""))
+    groups = search_groups(q) if q else []
+    partial = _wants_partial(request)
+    context = {
+        "q": q,
+        "groups": groups,
+        "total": sum(len(g.hits) for g in groups),
+        "more": any(g.more for g in groups),
+        "max_length": QUERY_MAX_LENGTH,
+        # An htmx swap also refreshes the status line outside the results (out of band).
+        "swap_status": partial,
+    }
+    template = "benchmarks/search.html"
+    return render(request, f"{template}#search-results" if partial else template, context)

@@ -1,0 +1,60 @@
+"""/sitemap.xml: the public pages search engines should know about.
+
+Each section is one query whatever the data size; sitemaps without the sites
+framework take the domain from the request.
+"""
+
+from django.contrib.sitemaps import Sitemap
+from django.db.models import QuerySet
+from django.urls import reverse
+
+from benchmarks.models import Benchmark, Category
+from models_registry.models import AIModel
+
+
+class StaticSitemap(Sitemap):
+    changefreq = "daily"
+
+    def items(self) -> list[str]:
+        return ["benchmarks:home", "benchmarks:list", "benchmarks:category-list"]
+
+    def location(self, item: str) -> str:
+        return reverse(item)
+
+
+class BenchmarkSitemap(Sitemap):
+    changefreq = "weekly"
+
+    def items(self) -> QuerySet[Benchmark]:
+        return Benchmark.objects.only("slug", "updated_at").order_by("pk")
+
+    def lastmod(self, item: Benchmark):
+        return item.updated_at
+
+
+class CategorySitemap(Sitemap):
+    changefreq = "weekly"
+
+    def items(self) -> QuerySet[Category]:
+        return Category.objects.only("slug", "updated_at").order_by("pk")
+
+    def lastmod(self, item: Category):
+        return item.updated_at
+
+
+class AIModelSitemap(Sitemap):
+    changefreq = "weekly"
+
+    def items(self) -> QuerySet[AIModel]:
+        return AIModel.objects.only("slug", "updated_at").order_by("pk")
+
+    def lastmod(self, item: AIModel):
+        return item.updated_at
+
+
+SITEMAPS = {
+    "pages": StaticSitemap,
+    "benchmarks": BenchmarkSitemap,
+    "categories": CategorySitemap,
+    "models": AIModelSitemap,
+}
