@@ -3,14 +3,12 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
 
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.defaultfilters import pluralize
-from django.urls import reverse
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
@@ -68,8 +66,7 @@ def organization_hit(organization: Organization) -> Hit:
     count = organization.model_count
     return Hit(
         organization.name,
-        # Organizations have no pages yet: the model list filtered by them stands in.
-        f"{reverse('models_registry:list')}?{urlencode({'org': organization.slug})}",
+        organization.get_absolute_url(),
         f"{count} model{pluralize(count)}",
     )
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("benchmarks.urls")),
     path("models/", include("models_registry.urls")),
+    path("organizations/", include("models_registry.urls_organizations")),
     path("", include("submissions.urls")),
     path("robots.txt", views.robots_txt, name="robots-txt"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),

@@ -84,6 +84,9 @@ class Organization(TimestampedModel):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("organizations:detail", args=[self.slug])
+
 
 class License(TimestampedModel):
     slug = slug_field()

@@ -37,9 +37,9 @@ def test_results_are_grouped_with_links(client):
     assert group_names(response, "organizations") == ["Acme Labs"]
     assert '<a href="/benchmarks/acme-bench/">Acme Bench</a>' in content
     assert '<a href="/models/acme-1/">Acme One</a> <span class="muted">Acme Labs</span>' in content
-    # Organizations have no page: they link to the model list filtered by them.
-    assert '<a href="/models/?org=acme">Acme Labs</a> <span class="muted">2 models</span>' in (
-        content
+    assert (
+        '<a href="/organizations/acme/">Acme Labs</a> <span class="muted">2 models</span>'
+        in content
     )
     assert "3 results for “ACME”" in content
     assert 'href="/static/css/search.css"' in content
@@ -53,7 +53,7 @@ def test_slug_matches_too_and_organization_links_are_encoded(client):
 
     assert group_names(response, "benchmarks") == ["Mostly Basic Python"]
     assert group_names(response, "organizations") == ["Letters"]
-    assert 'href="/models/?org=a%26b%2Bc"' in response.content.decode()
+    assert 'href="/organizations/a&amp;b+c/"' in response.content.decode()
 
 
 def test_exact_names_first_then_prefixes_then_the_rest(client):

@@ -41,7 +41,7 @@ def test_typing_shows_results_and_updates_the_address(live_server, page: Page, d
         "href", "/models/acme-1/"
     )
     expect(results.get_by_role("link", name="Acme Labs")).to_have_attribute(
-        "href", "/models/?org=acme"
+        "href", "/organizations/acme/"
     )
     expect(results.get_by_role("link", name="GPQA Diamond")).to_have_count(0)
     expect(page.locator("#search-status")).to_have_text("2 results for “acme”")
