@@ -15,6 +15,7 @@ from benchmarks import leaderboard
 from benchmarks.changelog import benchmark_changes
 from benchmarks.charts import progress_chart
 from benchmarks.forms import LeaderboardForm, LeaderboardQuery, leaderboard_query
+from benchmarks.listing import wants_partial
 from benchmarks.models import Benchmark, Category
 from models_registry.models import AIModel
 
@@ -106,7 +107,7 @@ def benchmark_detail(request: HttpRequest, slug: str) -> HttpResponse:
             initial=board.query.as_initial(), organizations=board.summary.organizations
         ),
     }
-    if request.htmx and not request.htmx.history_restore_request:
+    if wants_partial(request):
         return render(request, "benchmarks/benchmark_detail.html#leaderboard-table", context)
 
     categories = list(benchmark.categories.all())

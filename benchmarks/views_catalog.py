@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
+from benchmarks.listing import Column, column_headers, page_number, wants_partial
 from benchmarks.models import Benchmark, Category, Result
 from benchmarks.rankings import CategoryBenchmark, ResultScore, rank_category, ranking_rows
 from models_registry.models import AIModel
@@ -47,14 +48,6 @@ SORT_OPTIONS = {
 DEFAULT_SORT = "name"
 
 
-@dataclass(frozen=True)
-class Column:
-    field: str
-    label: str
-    numeric: bool = False
-    first_direction: str | None = None  # "" or "-" on the first click; None: not sortable
-
-
 COLUMNS = (
     Column("name", "Benchmark", first_direction=""),
     Column("categories", "Categories"),
@@ -62,18 +55,6 @@ COLUMNS = (
     Column("models", "Models", numeric=True, first_direction="-"),
     Column("updated", "Last update", numeric=True, first_direction="-"),
 )
-
-
-@dataclass(frozen=True)
-class ColumnHeader:
-    field: str
-    label: str
-    numeric: bool
-    sortable: bool
-    sort: str | None = None  # the link's ?sort=, None for the default order
-    aria_sort: str | None = None  # "ascending" or "descending" on the sorted column
-    indicator: str = ""  # an arrow on the sorted column
-    action: str = ""  # what following the link does, for screen readers
 
 
 @dataclass(frozen=True)
@@ -120,45 +101,6 @@ class BenchmarkFilters:
         return bool(self.q or self.category or self.modality)
 
 
-def column_headers(sort: str) -> list[ColumnHeader]:
-    """The table's headers: the sorted column links to its other direction, the rest to
-    their first (name A to Z; most models and latest update first)."""
-    headers = []
-    field, descending = sort.lstrip("-"), sort.startswith("-")
-    for column in COLUMNS:
-        if column.first_direction is None:
-            headers.append(ColumnHeader(column.field, column.label, column.numeric, sortable=False))
-            continue
-        if column.field == field:
-            target = column.field if descending else f"-{column.field}"
-            aria_sort = "descending" if descending else "ascending"
-            indicator = "▼" if descending else "▲"
-        else:
-            target, aria_sort, indicator = f"{column.first_direction}{column.field}", None, ""
-        headers.append(
-            ColumnHeader(
-                column.field,
-                column.label,
-                column.numeric,
-                sortable=True,
-                sort=None if target == DEFAULT_SORT else target,
-                aria_sort=aria_sort,
-                indicator=indicator,
-                action=f"sort by {SORT_OPTIONS[target].phrase}",
-            )
-        )
-    return headers
-
-
-def page_number(value: str | None, page_count: int) -> int:
-    """The requested page, clamped to the pages there are; 1 when it is not a number."""
-    try:
-        number = int(value or 1)
-    except ValueError:
-        return 1
-    return min(max(number, 1), max(page_count, 1))
-
-
 def search_filter(q: str) -> Q:
     """Every word of the search must appear in the name, the slug or the description."""
     condition = Q()
@@ -189,11 +131,6 @@ def benchmark_rows(filters: BenchmarkFilters, category_ids: dict[str, int]) -> Q
     )
 
 
-def _wants_partial(request: HttpRequest) -> bool:
-    """An htmx swap gets only the named partial; a history restore needs the whole page."""
-    return bool(request.htmx and not request.htmx.history_restore_request)
-
-
 @require_GET
 # A history restore also says HX-Request but gets the whole page: vary on both.
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
@@ -204,13 +141,18 @@ def benchmark_list(request: HttpRequest) -> HttpResponse:
         benchmark_rows(filters, {c.slug: c.pk for c in categories}), BENCHMARKS_PER_PAGE
     )
     page: Page = paginator.page(page_number(request.GET.get("page"), paginator.num_pages))
-    partial = _wants_partial(request)
+    partial = wants_partial(request)
     context = {
         "filters": filters,
         "params": filters.params(),
         "page_obj": page,
         "benchmarks": page.object_list,
-        "headers": column_headers(filters.sort),
+        "headers": column_headers(
+            COLUMNS,
+            sort=filters.sort,
+            default_sort=DEFAULT_SORT,
+            phrase=lambda key: SORT_OPTIONS[key].phrase,
+        ),
         "sort_phrase": SORT_OPTIONS[filters.sort].phrase,
         "sort_options": [
             Option(key, option.label, key == filters.sort) for key, option in SORT_OPTIONS.items()

@@ -12,6 +12,7 @@ from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
+from benchmarks.listing import wants_partial
 from benchmarks.models import Benchmark
 from models_registry.models import AIModel, Organization
 
@@ -98,18 +99,13 @@ def search_groups(q: str) -> list[Group]:
     ]
 
 
-def _wants_partial(request: HttpRequest) -> bool:
-    """An htmx swap gets only the results; a history restore needs the whole page."""
-    return bool(request.htmx and not request.htmx.history_restore_request)
-
-
 @require_GET
 # A history restore also says HX-Request but gets the whole page: vary on both.
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def search(request: HttpRequest) -> HttpResponse:
     q = clean_query(request.GET.get("q", ""))
     groups = search_groups(q) if q else []
-    partial = _wants_partial(request)
+    partial = wants_partial(request)
     context = {
         "q": q,
         "groups": groups,

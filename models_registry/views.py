@@ -1,6 +1,5 @@
 import csv
 import json
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from benchmarks.changelog import model_changes
+from benchmarks.listing import Column, column_headers, page_number, wants_partial
 from models_registry.forms import (
     DEFAULT_SORT,
     SORT_OPTIONS,
@@ -111,14 +111,6 @@ def _organizations() -> list[tuple[str, str]]:
 # --- /models/: the page ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Column:
-    field: str
-    label: str
-    numeric: bool = False
-    first_direction: str | None = None  # "" or "-" on the first click; None: not sortable
-
-
 COLUMNS = (
     Column("name", "Model", first_direction=""),
     Column("org", "Organization", first_direction=""),
@@ -132,61 +124,6 @@ COLUMNS = (
 )
 
 
-@dataclass(frozen=True)
-class ColumnHeader:
-    field: str
-    label: str
-    numeric: bool
-    sortable: bool
-    sort: str | None = None  # the link's ?sort=, None for the default order
-    aria_sort: str | None = None  # "ascending" or "descending" on the sorted column
-    indicator: str = ""  # an arrow on the sorted column
-    action: str = ""  # what following the link does, for screen readers
-
-
-def column_headers(sort: str) -> list[ColumnHeader]:
-    """The sorted column links to its other direction, the others to their first."""
-    headers = []
-    field, descending = sort.lstrip("-"), sort.startswith("-")
-    for column in COLUMNS:
-        if column.first_direction is None:
-            headers.append(ColumnHeader(column.field, column.label, column.numeric, sortable=False))
-            continue
-        if column.field == field:
-            target = column.field if descending else f"-{column.field}"
-            aria_sort = "descending" if descending else "ascending"
-            indicator = "▼" if descending else "▲"
-        else:
-            target, aria_sort, indicator = f"{column.first_direction}{column.field}", None, ""
-        headers.append(
-            ColumnHeader(
-                column.field,
-                column.label,
-                column.numeric,
-                sortable=True,
-                sort=None if target == DEFAULT_SORT else target,
-                aria_sort=aria_sort,
-                indicator=indicator,
-                action=f"sort by {SORT_OPTIONS[target].phrase}",
-            )
-        )
-    return headers
-
-
-def _page_number(value: str | None, page_count: int) -> int:
-    """The requested page, clamped to the pages there are; 1 when it is not a number."""
-    try:
-        number = int(value or 1)
-    except ValueError:
-        return 1
-    return min(max(number, 1), max(page_count, 1))
-
-
-def _wants_partial(request: HttpRequest) -> bool:
-    """An htmx swap gets only the named partial; a history restore needs the whole page."""
-    return bool(request.htmx and not request.htmx.history_restore_request)
-
-
 @require_GET
 # A history restore also says HX-Request but gets the whole page: vary on both.
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
@@ -194,8 +131,8 @@ def model_list(request: HttpRequest) -> HttpResponse:
     organizations = _organizations()
     filters = model_filters(request.GET, organizations=organizations)
     paginator = Paginator(model_rows(filters), MODELS_PER_PAGE)
-    page: Page = paginator.page(_page_number(request.GET.get("page"), paginator.num_pages))
-    partial = _wants_partial(request)
+    page: Page = paginator.page(page_number(request.GET.get("page"), paginator.num_pages))
+    partial = wants_partial(request)
     params = filters.params()
     context = {
         "filters": filters,
@@ -203,7 +140,12 @@ def model_list(request: HttpRequest) -> HttpResponse:
         "params": params,
         "page_obj": page,
         "ai_models": page.object_list,
-        "headers": column_headers(filters.sort),
+        "headers": column_headers(
+            COLUMNS,
+            sort=filters.sort,
+            default_sort=DEFAULT_SORT,
+            phrase=lambda key: SORT_OPTIONS[key].phrase,
+        ),
         "sort_phrase": SORT_OPTIONS[filters.sort].phrase,
         # An htmx swap also refreshes the controls outside the table (out of band).
         "swap_controls": partial,

@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
+from benchmarks.listing import wants_partial
 from benchmarks.models import Benchmark, Result
 from models_registry.models import SLUG_MAX_LENGTH, AIModel
 from submissions import ratelimit
@@ -34,11 +35,6 @@ class HttpResponseSeeOther(HttpResponseRedirect):
     """After a POST, the browser GETs the ticket's page (and a reload never resends)."""
 
     status_code = 303
-
-
-def _wants_partial(request: HttpRequest) -> bool:
-    """An htmx swap gets only the named partial; a history restore needs the whole page."""
-    return bool(request.htmx and not request.htmx.history_restore_request)
 
 
 def _by_slug[M: models.Model](model: type[M], slug: str | None) -> M | None:
@@ -83,7 +79,7 @@ def _too_many(
         "retry_minutes": math.ceil(verdict.retry_after / 60),
         "rate_limited": True,
     }
-    if partial and _wants_partial(request):
+    if partial and wants_partial(request):
         response = render(request, partial, context)
     else:
         response = render(request, "submissions/too_many_requests.html", context, status=429)
@@ -120,16 +116,16 @@ def report_create(request: HttpRequest) -> HttpResponse:
             else:
                 reference = _save_report(form, target, request).reference
             status_url = reverse("submissions:report-status", args=[reference])
-            if _wants_partial(request):
+            if wants_partial(request):
                 return render(
                     request, partial, context | {"reference": reference, "status_url": status_url}
                 )
             return HttpResponseSeeOther(status_url)
     else:
-        form = DataReportForm(autofocus=_wants_partial(request))
+        form = DataReportForm(autofocus=wants_partial(request))
 
     context["form"] = form
-    return render(request, partial if _wants_partial(request) else REPORT_TEMPLATE, context)
+    return render(request, partial if wants_partial(request) else REPORT_TEMPLATE, context)
 
 
 def _save_report(form: DataReportForm, target: ReportTarget, request: HttpRequest) -> DataReport:
