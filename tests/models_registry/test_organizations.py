@@ -8,7 +8,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from models_registry.views_organizations import best_scores, rank_of
 from tests.factories import (
     make_ai_model,
     make_benchmark,
@@ -31,21 +30,6 @@ def rows(content: str, section: str) -> list[list[str]]:
         ]
         for row in re.findall(r"<tr>(.*?)</tr>", table.split("<tbody>", 1)[1], re.S)
     ]
-
-
-# --- ranks, without a database -------------------------------------------------------------------
-
-
-def test_equal_scores_share_a_rank():
-    scores = [Decimal("0.5"), Decimal("0.7"), Decimal("0.7"), Decimal("0.9")]
-    assert [rank_of(scores, Decimal(s), True) for s in ["0.9", "0.7", "0.5"]] == [1, 2, 4]
-    assert [rank_of(scores, Decimal(s), False) for s in ["0.5", "0.7", "0.9"]] == [1, 2, 4]
-
-
-def test_only_each_models_best_score_counts():
-    rows_ = [(1, 10, Decimal("0.2")), (1, 10, Decimal("0.8")), (1, 11, Decimal("0.5"))]
-    assert best_scores(rows_, {1: True}) == {1: [Decimal("0.5"), Decimal("0.8")]}
-    assert best_scores(rows_, {1: False}) == {1: [Decimal("0.2"), Decimal("0.5")]}
 
 
 # --- the list ------------------------------------------------------------------------------------
