@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("benchmarks.urls")),
     path("models/", include("models_registry.urls")),
     path("organizations/", include("models_registry.urls_organizations")),
+    path("compare/", include("models_registry.urls_compare")),
     path("", include("submissions.urls")),
     path("robots.txt", views.robots_txt, name="robots-txt"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),

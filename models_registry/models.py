@@ -139,6 +139,18 @@ class AIModelQuerySet(models.QuerySet):
             )
         )
 
+    def with_results_updated_at(self) -> "AIModelQuerySet":
+        """Annotate results_updated_at: when any of the model's results last changed
+        (None without results), as a correlated subquery; for the model page's
+        "last updated"."""
+        result_model = self.model._meta.get_field("results").related_model
+        latest = (
+            result_model.objects.filter(ai_model=models.OuterRef("pk"))
+            .order_by("-updated_at")
+            .values("updated_at")[:1]
+        )
+        return self.annotate(results_updated_at=models.Subquery(latest))
+
 
 def cheapest_price(ai_model: models.OuterRef) -> dict[str, models.Subquery]:
     """cheapest_input and cheapest_output annotations for the model that ai_model names.

@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
@@ -14,6 +15,9 @@ from django.views.decorators.vary import vary_on_headers
 
 from benchmarks.changelog import model_changes
 from benchmarks.listing import Column, column_headers, page_number, wants_partial
+from benchmarks.models import Benchmark, Category, Result
+from benchmarks.ranks import RankedResult, ranked_best_results
+from models_registry import profile
 from models_registry.forms import (
     DEFAULT_SORT,
     SORT_OPTIONS,
@@ -21,7 +25,7 @@ from models_registry.forms import (
     ModelListForm,
     model_filters,
 )
-from models_registry.models import AIModel, AIModelQuerySet, Organization
+from models_registry.models import AIModel, AIModelQuerySet, Offering, Organization
 
 MODELS_PER_PAGE = 50
 SEARCH_MAX_WORDS = 8
@@ -232,12 +236,115 @@ def model_list_download(request: HttpRequest, file_format: str) -> HttpResponse:
 
 # --- /models/<slug>/ ---------------------------------------------------------------------------
 
+_RESULT_FIELDS = (
+    "ai_model_id",
+    "score",
+    "normalized_score",
+    "analysis_method",
+    "status",
+    "source_url",
+    "recorded_on",
+    "benchmark__slug",
+    "benchmark__name",
+    "benchmark__max_score",
+    "benchmark__higher_is_better",
+)
+
+
+def _model_results(ai_model: AIModel) -> tuple[list[RankedResult], list[Result]]:
+    """The model's best scored result on each benchmark with its rank (two queries),
+    and its results without a normalized score, which cannot be ranked (one query)."""
+    results = (
+        Result.objects.filter(ai_model=ai_model)
+        .select_related("benchmark")
+        .only(*_RESULT_FIELDS)
+        .order_by("pk")
+    )
+    return ranked_best_results(results), list(results.filter(normalized_score__isnull=True))
+
+
+def _category_links(ai_model: AIModel) -> list[tuple[int, Category]]:
+    """(benchmark id, category) for every benchmark the model has a result on: one query."""
+    links = (
+        Benchmark.categories.through.objects.filter(
+            benchmark_id__in=Result.objects.filter(ai_model=ai_model).values("benchmark_id")
+        )
+        .select_related("category")
+        .only("benchmark_id", "category__slug", "category__name")
+    )
+    return [(link.benchmark_id, link.category) for link in links]
+
+
+def _offerings(ai_model: AIModel) -> list[Offering]:
+    return list(
+        ai_model.offerings.select_related("provider").only(
+            "ai_model_id",
+            "input_usd_per_million",
+            "output_usd_per_million",
+            "throughput",
+            "latency",
+            "quantization",
+            "max_input_tokens",
+            "max_output_tokens",
+            "deprecated_at",
+            "updated_at",
+            "provider__name",
+            "provider__website",
+        )
+    )
+
 
 @require_GET
 def model_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    ai_model = get_object_or_404(AIModel.objects.select_related("organization"), slug=slug)
-    return render(
-        request,
-        "models_registry/model_detail.html",
-        {"ai_model": ai_model, "changes": model_changes(ai_model)},
+    """The model's facts, prices, results by category and change log: twelve queries
+    whatever the amount of data (see tests/models_registry/test_model_detail.py)."""
+    ai_model = get_object_or_404(
+        AIModel.objects.select_related(
+            "organization", "license", "fine_tuned_from"
+        ).with_results_updated_at(),
+        slug=slug,
     )
+    fine_tunes = list(ai_model.fine_tunes.only("slug", "name").order_by(Lower("name"), "pk"))
+    offerings = _offerings(ai_model)
+    ranked, unscored = _model_results(ai_model)
+
+    rows = profile.result_rows(ranked, unscored)
+    groups = profile.group_by_category(rows, _category_links(ai_model))
+    scores = profile.category_scores(groups)
+    ranks = profile.rank_summary(rows)
+    cheapest = profile.cheapest_offering(offerings)
+    lead = profile.lead_sentence(
+        model_name=ai_model.name,
+        organization_name=ai_model.organization.name,
+        benchmark_count=len(rows),
+        best=ranks.best,
+        cheapest=cheapest,
+    )
+    context = {
+        "ai_model": ai_model,
+        "fine_tunes": fine_tunes,
+        "offerings": profile.offering_rows(offerings),
+        "groups": groups,
+        "benchmark_count": len(rows),
+        "category_scores": scores,
+        "chart": profile.category_chart(scores, ai_model.name),
+        "chart_size": profile.bar_frame_size(len(scores)),
+        "ranks": ranks,
+        "lead": lead,
+        "last_updated": profile.last_updated(
+            ai_model.updated_at,
+            ai_model.results_updated_at,
+            *(offering.updated_at for offering in offerings),
+        ),
+        "changes": model_changes(ai_model),
+        "structured_data": profile.structured_data(
+            ai_model,
+            url=request.build_absolute_uri(ai_model.get_absolute_url()),
+            organization_url=request.build_absolute_uri(ai_model.organization.get_absolute_url()),
+            models_url=request.build_absolute_uri(reverse("models_registry:list")),
+            description=lead,
+            cheapest=cheapest,
+            offering_count=sum(1 for offering in offerings if offering.deprecated_at is None),
+        ),
+    }
+    return render(request, "models_registry/model_detail.html", context)

@@ -72,17 +72,87 @@
     });
   }
 
-  const builders = { progress: progressChart };
+  // Horizontal bars, one colour per series: a model's categories, or several models
+  // side by side. data: {labels, axisLabel, series: [{label, values, scores}]}, where
+  // values are percentages (null when unknown) and scores the text shown in tooltips.
+  function barsChart(canvas, data) {
+    const palette = [1, 2, 3, 4].map((n, i) =>
+      colour("--chart-series-" + n, ["#0b5cad", "#bc4c00", "#1a7f37", "#8250df"][i])
+    );
+    return new Chart(canvas, {
+      type: "bar",
+      data: {
+        labels: data.labels,
+        datasets: data.series.map((entry, index) => ({
+          label: entry.label,
+          data: entry.values,
+          scores: entry.scores,
+          backgroundColor: palette[index % palette.length],
+          borderColor: palette[index % palette.length],
+          borderRadius: 3,
+        })),
+      },
+      options: {
+        indexAxis: "y",
+        responsive: true,
+        maintainAspectRatio: false,
+        animation: false,
+        scales: {
+          x: {
+            min: 0,
+            max: 100,
+            title: { display: true, text: data.axisLabel, color: colour("--muted", "#57606a") },
+            ticks: { color: colour("--muted", "#57606a") },
+            grid: { color: colour("--border", "#d0d7de") },
+          },
+          y: {
+            ticks: { color: colour("--fg", "#1b1f24") },
+            grid: { display: false },
+          },
+        },
+        plugins: {
+          legend: {
+            display: data.series.length > 1,
+            labels: { color: colour("--fg", "#1b1f24") },
+          },
+          tooltip: {
+            callbacks: {
+              label: (item) => {
+                const score = item.dataset.scores ? item.dataset.scores[item.dataIndex] : null;
+                return item.dataset.label + ": " + (score || item.formattedValue + "%");
+              },
+            },
+          },
+        },
+      },
+    });
+  }
+
+  const builders = { progress: progressChart, bars: barsChart };
+
+  function build(canvas) {
+    const builder = builders[canvas.dataset.chart];
+    const source = document.getElementById(canvas.dataset.source);
+    if (!builder || !source) return;
+    canvas.chart = builder(canvas, JSON.parse(source.textContent));
+  }
 
   function draw(root) {
     root.querySelectorAll("canvas[data-chart]").forEach((canvas) => {
-      const build = builders[canvas.dataset.chart];
-      const source = document.getElementById(canvas.dataset.source);
-      if (!build || !source || canvas.dataset.drawn) return;
+      if (canvas.dataset.drawn) return;
       canvas.dataset.drawn = "true";
-      canvas.chart = build(canvas, JSON.parse(source.textContent));
+      build(canvas);
     });
   }
+
+  // Colours come from the CSS custom properties: when the theme switch changes them,
+  // draw every chart again with the new ones.
+  document.addEventListener("benchboard:themechange", () => {
+    document.querySelectorAll("canvas[data-chart][data-drawn]").forEach((canvas) => {
+      if (canvas.chart) canvas.chart.destroy();
+      build(canvas);
+    });
+  });
 
   if (window.htmx) {
     htmx.onLoad(draw);
