@@ -9,14 +9,20 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from benchmarks.models import Benchmark, Category
-from models_registry.models import AIModel
+from models_registry.models import AIModel, Organization
 
 
 class StaticSitemap(Sitemap):
     changefreq = "daily"
 
     def items(self) -> list[str]:
-        return ["benchmarks:home", "benchmarks:list", "benchmarks:category-list"]
+        return [
+            "benchmarks:home",
+            "benchmarks:list",
+            "benchmarks:category-list",
+            "models_registry:list",
+            "organizations:list",
+        ]
 
     def location(self, item: str) -> str:
         return reverse(item)
@@ -52,9 +58,20 @@ class AIModelSitemap(Sitemap):
         return item.updated_at
 
 
+class OrganizationSitemap(Sitemap):
+    changefreq = "weekly"
+
+    def items(self) -> QuerySet[Organization]:
+        return Organization.objects.only("slug", "updated_at").order_by("pk")
+
+    def lastmod(self, item: Organization):
+        return item.updated_at
+
+
 SITEMAPS = {
     "pages": StaticSitemap,
     "benchmarks": BenchmarkSitemap,
     "categories": CategorySitemap,
     "models": AIModelSitemap,
+    "organizations": OrganizationSitemap,
 }

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.factories import make_ai_model, make_benchmark, make_category
+from tests.factories import make_ai_model, make_benchmark, make_category, make_organization
 
 pytestmark = pytest.mark.django_db
 
@@ -27,8 +27,9 @@ def entries(content: str) -> dict[str, str | None]:
 def test_sitemap_lists_every_kind_of_page_with_absolute_urls(client):
     benchmark = make_benchmark(slug="mbpp+", name="MBPP+")
     category = make_category(slug="coding")
-    ai_model = make_ai_model(slug="acme-1")
-    for instance in (benchmark, category, ai_model):
+    organization = make_organization(slug="acme")
+    ai_model = make_ai_model(slug="acme-1", organization=organization)
+    for instance in (benchmark, category, ai_model, organization):
         type(instance).objects.filter(pk=instance.pk).update(updated_at=WHEN)
 
     response = client.get("/sitemap.xml")
@@ -40,9 +41,12 @@ def test_sitemap_lists_every_kind_of_page_with_absolute_urls(client):
         "http://testserver/": None,
         "http://testserver/benchmarks/": None,
         "http://testserver/categories/": None,
+        "http://testserver/models/": None,
+        "http://testserver/organizations/": None,
         "http://testserver/benchmarks/mbpp+/": "2025-03-04",
         "http://testserver/categories/coding/": "2025-03-04",
         "http://testserver/models/acme-1/": "2025-03-04",
+        "http://testserver/organizations/acme/": "2025-03-04",
     }
 
 
@@ -62,14 +66,14 @@ def test_sitemap_query_count_does_not_grow_with_data(client):
         for _ in range(count):
             category = make_category()
             make_benchmark(categories=[category])
-            make_ai_model()
+            make_ai_model(organization=make_organization())
 
     add(3)
     small = _queries(client, "/sitemap.xml")
     add(27)
     # Per section a count and a select; and the site-wide context's demo-data check.
-    assert _queries(client, "/sitemap.xml") == small == 3 * 2 + 1
-    assert len(entries(client.get("/sitemap.xml").content.decode())) == 3 + 30 * 3
+    assert _queries(client, "/sitemap.xml") == small == 4 * 2 + 1
+    assert len(entries(client.get("/sitemap.xml").content.decode())) == 5 + 30 * 4
 
 
 def test_robots_txt_keeps_crawlers_out_of_private_pages_and_names_the_sitemap(client):
