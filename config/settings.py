@@ -5,9 +5,11 @@ DJANGO_SECRET_KEY is required. Malformed values stop start-up with a message
 naming the variable (config/env.py).
 """
 
+import datetime
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 from config.env import env_bool, env_int, env_list, env_str, parse_database_url
 
@@ -47,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_htmx",
     "simple_history",
+    "axes",
     "models_registry",
     "benchmarks",
     "submissions",
@@ -54,6 +57,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.security.SecurityHeadersMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -64,6 +69,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # Records who made each change in the history of curated records.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a refused admin login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -167,9 +174,107 @@ if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
 BENCHBOARD_TICKET_RATE_LIMIT = env_int("BENCHBOARD_TICKET_RATE_LIMIT", 5, minimum=1)
 BENCHBOARD_TICKET_RATE_WINDOW = env_int("BENCHBOARD_TICKET_RATE_WINDOW", 600, minimum=1)
 
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DJANGO_BEHIND_HTTPS_PROXY", False) else None
+# Django's cache: local memory (one per process) by default, Redis when CACHE_URL
+# names one (shared by every worker). The public pages are cached whole in it
+# unless BENCHBOARD_PAGE_CACHE is off (config/caching.py).
+CACHE_URL = env_str("CACHE_URL")
+if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(
+        f"CACHE_URL must be empty or start with redis://, rediss:// or unix://, not {CACHE_URL!r}."
+    )
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "benchboard",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    )
+}
+BENCHBOARD_PAGE_CACHE = env_bool("BENCHBOARD_PAGE_CACHE", default=True)
+
+# Security: headers, cookies, the Content Security Policy, admin login throttling.
+# `manage.py check --deploy` passes with the production settings in README.
+_BEHIND_HTTPS_PROXY = env_bool("DJANGO_BEHIND_HTTPS_PROXY", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if _BEHIND_HTTPS_PROXY else None
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=_BEHIND_HTTPS_PROXY)
+# Sent only on HTTPS responses (SecurityMiddleware). A year behind an HTTPS proxy.
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31_536_000 if _BEHIND_HTTPS_PROXY else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=False)
+# Covering the other subdomains, and the browsers' preload list, bind hosts that
+# are not this site's: they are the operator's choice (the two settings above),
+# so check --deploy does not warn that they are off.
+SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# config/security.py sends these two.
+CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
+# Cookies only over HTTPS outside debug. No script reads the CSRF cookie: every
+# form that posts carries its token.
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_HTTPONLY = True
+# Strict, in every environment (tests too, so the browser tests catch violations).
+# No nonces: pages are cached and shared. All JavaScript is in static files, page
+# data is in json_script blocks, and htmx is set up not to eval (base.html).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "connect-src": [CSP.SELF],
+    "font-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+
+# Admin login throttling (django-axes): after BENCHBOARD_LOGIN_FAILURE_LIMIT wrong
+# passwords for one username from one address, that pair is refused (429 and
+# config/security.py) for BENCHBOARD_LOGIN_COOLOFF_MINUTES. Attempts are
+# stored in the database, so the limit holds across server processes. The address
+# is REMOTE_ADDR, as for the ticket rate limit (submissions/ratelimit.py).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("BENCHBOARD_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = datetime.timedelta(
+    minutes=env_int("BENCHBOARD_LOGIN_COOLOFF_MINUTES", 15, minimum=1)
 )
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# No "AXES: BEGIN" banner on every manage.py command (it would mix into command output).
+AXES_VERBOSE = False
+AXES_LOCKOUT_CALLABLE = "config.security.login_lockout"
 
 
 LOGGING = {

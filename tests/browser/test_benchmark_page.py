@@ -89,7 +89,7 @@ def test_a_filter_replaces_the_table_and_keeps_the_sort(live_server, page, bench
 
 def test_chart_draws_one_point_per_result_and_the_frontier(live_server, page, benchmark):
     page.goto(f"{live_server.url}/benchmarks/gpqa/")
-    page.wait_for_function("document.querySelector('canvas[data-chart]').chart !== undefined")
+    page.wait_for_function("() => document.querySelector('canvas[data-chart]').chart !== undefined")
     datasets = page.evaluate(
         "document.querySelector('canvas[data-chart]').chart.data.datasets"
         ".map(d => ({label: d.label, count: d.data.length, hidden: d.hidden || false}))"
@@ -104,7 +104,7 @@ def test_chart_draws_one_point_per_result_and_the_frontier(live_server, page, be
 
 def test_series_can_be_hidden_from_the_legend(live_server, page, benchmark):
     page.goto(f"{live_server.url}/benchmarks/gpqa/")
-    page.wait_for_function("document.querySelector('canvas[data-chart]').chart !== undefined")
+    page.wait_for_function("() => document.querySelector('canvas[data-chart]').chart !== undefined")
     visible = page.evaluate(
         """() => {
         const chart = document.querySelector('canvas[data-chart]').chart;
@@ -118,7 +118,7 @@ def test_series_can_be_hidden_from_the_legend(live_server, page, benchmark):
     page.locator("canvas[data-chart]").click(position={"x": x, "y": y})
     # Chart.js handles canvas events on the next animation frame, not in the click itself.
     page.wait_for_function(
-        f"!document.querySelector('canvas[data-chart]').chart.isDatasetVisible({index})",
+        f"() => !document.querySelector('canvas[data-chart]').chart.isDatasetVisible({index})",
         timeout=5000,
     )
 

@@ -37,7 +37,7 @@ def heading(page: Page):
 
 
 def chart_datasets(page: Page) -> int:
-    page.wait_for_function(f"document.querySelector('{CHART}')?.chart !== undefined")
+    page.wait_for_function(f"() => document.querySelector('{CHART}')?.chart !== undefined")
     return page.evaluate(f"document.querySelector('{CHART}').chart.data.datasets.length")
 
 

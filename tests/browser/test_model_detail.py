@@ -54,7 +54,7 @@ def ai_model():
 
 def test_the_chart_has_one_bar_per_category(live_server, page, ai_model):
     page.goto(live_server.url + URL)
-    page.wait_for_function(f"document.querySelector('{CANVAS}').chart !== undefined")
+    page.wait_for_function(f"() => document.querySelector('{CANVAS}').chart !== undefined")
 
     chart = page.evaluate(
         f"""() => {{

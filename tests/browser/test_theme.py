@@ -127,7 +127,7 @@ def test_another_open_tab_follows_the_choice(live_server, page, data):
     assert background(other) == LIGHT_BG
 
     theme_button(page, "Dark").click()
-    other.wait_for_function("document.documentElement.dataset.theme === 'dark'")
+    other.wait_for_function("() => document.documentElement.dataset.theme === 'dark'")
     assert background(other) == DARK_BG
     assert pressed(other) == ["Dark"]
     assert page.console_errors == []
@@ -173,7 +173,7 @@ def test_the_switch_works_from_the_keyboard(live_server, page, data):
 def test_a_theme_change_is_announced_and_charts_redraw_in_its_colours(live_server, page, data):
     page.emulate_media(color_scheme="light")
     page.goto(live_server.url + "/benchmarks/gpqa/")
-    page.wait_for_function("document.querySelector('canvas[data-chart]').chart !== undefined")
+    page.wait_for_function("() => document.querySelector('canvas[data-chart]').chart !== undefined")
     page.evaluate(
         """window.themeChanges = 0;
         document.addEventListener('benchboard:themechange', () => window.themeChanges++);"""
@@ -184,7 +184,7 @@ def test_a_theme_change_is_announced_and_charts_redraw_in_its_colours(live_serve
 
     theme_button(page, "Dark").click()
     assert page.evaluate("window.themeChanges") == 1
-    page.wait_for_function(f"{open_colour} === '#56d364'")
+    page.wait_for_function(f"() => {open_colour} === '#56d364'")
     assert page.console_errors == []
 
 
