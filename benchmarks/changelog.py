@@ -7,9 +7,9 @@ import and the demo loader create are not changes and are left out; an import
 that changes a value is one, and shows with its reason.
 
 Each log takes a fixed number of queries whatever the history's length: per kind
-of record, one query for the most recent records (with the id of each one's
-previous record and the names they mention) and one for those previous records.
-Comparing each record with its previous one is pure (entries_for).
+of record, one query for the most recent records, each with its previous record's
+values (a LAG window) and the names they mention. Comparing each record with its
+previous one is pure (entries_for).
 """
 
 import datetime
@@ -17,8 +17,20 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Model, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Case,
+    F,
+    Max,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, Lag
 
 from benchmarks.demo import DEMO_REASON
 from benchmarks.leaderboard import format_score
@@ -222,27 +234,51 @@ AI_MODEL = Subject(AI_MODEL_FIELDS, lambda values: "", prefix_fields=False, own=
 
 # Reading the history ------------------------------------------------------------------
 
+# A page shows its latest changes; ?changes=all shows the long log (still bounded, so
+# that neither the queries nor the page grow without limit).
+CHANGES_SHOWN = 10
+CHANGES_SHOWN_ALL = 500
+
+
+@dataclass(frozen=True)
+class ChangeLogPage:
+    entries: list[Entry]
+    more: bool  # older changes exist that are not shown
+
+
+def change_log_page(read: Callable[[int], list[Entry]], *, show_all: bool = False) -> ChangeLogPage:
+    """The entries a page shows, read with one more than it shows to know whether there
+    are more: `read(limit)` is benchmark_changes or model_changes for one record."""
+    shown = CHANGES_SHOWN_ALL if show_all else CHANGES_SHOWN
+    entries = read(shown + 1)
+    return ChangeLogPage(entries[:shown], more=len(entries) > shown)
+
 
 def benchmark_changes(benchmark: Benchmark, limit: int = 50) -> list[Entry]:
-    """The latest changes to a benchmark and to its results, newest first (four queries)."""
+    """The latest changes to a benchmark and to its results, newest first (two queries)."""
     results = _history(
         Result.history.filter(benchmark_id=benchmark.pk),
+        shown=Q(),
         limit=limit,
         names={"ai_model_name": _current_name(AIModel, "ai_model_id")},
     )
-    own = _history(Benchmark.history.filter(id=benchmark.pk, history_type=UPDATED), limit=limit)
+    own = _history(
+        Benchmark.history.filter(id=benchmark.pk), shown=Q(history_type=UPDATED), limit=limit
+    )
     return change_log([*_with(results, RESULT_ON_BENCHMARK), *_with(own, BENCHMARK)], limit=limit)
 
 
 def model_changes(ai_model: AIModel, limit: int = 50) -> list[Entry]:
-    """The latest changes to a model and to its results, newest first (four queries)."""
+    """The latest changes to a model and to its results, newest first (two queries)."""
     results = _history(
         Result.history.filter(ai_model_id=ai_model.pk),
+        shown=Q(),
         limit=limit,
         names={"benchmark_name": _current_name(Benchmark, "benchmark_id")},
     )
     own = _history(
-        AIModel.history.filter(id=ai_model.pk, history_type=UPDATED),
+        AIModel.history.filter(id=ai_model.pk),
+        shown=Q(history_type=UPDATED),
         limit=limit,
         names={
             "organization_name": _name_of(Organization, "organization_id"),
@@ -259,36 +295,63 @@ def _with(
 
 
 def _history(
-    records: QuerySet, *, limit: int, names: Mapping[str, object] | None = None
+    records: QuerySet,
+    *,
+    shown: Q,
+    limit: int,
+    names: Mapping[str, object] | None = None,
 ) -> list[tuple[Snapshot, Snapshot | None]]:
-    """The latest records (not loading ones) with each one's previous record: two queries."""
+    """The latest of records that match shown (never loading ones), each with its
+    previous record: one query.
+
+    records holds every history record of the rows concerned; each record's previous
+    one (of the same row) comes from a LAG window over them, which is why shown is
+    applied after the window and not as a plain filter.
+    """
     names = dict(names or {})
-    history = records.model.objects
-    earlier = history.filter(id=OuterRef("id")).filter(
-        Q(history_date__lt=OuterRef("history_date"))
-        | Q(history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id"))
-    )
+    history = records.model
+    columns = [
+        model_field.attname
+        for model_field in history._meta.concrete_fields
+        if not model_field.name.startswith("history_")
+    ]
+    lagged = ["history_id", "history_date", "history_type", "history_change_reason"]
+    order = [F("history_date").asc(), F("history_id").asc()]
+
+    def previous(column: str) -> Window:
+        return Window(Lag(column), partition_by=[F("id")], order_by=order)
+
+    listed = shown & ~Q(history_type=CREATED, history_change_reason__in=LOADING_REASONS)
     recent = list(
-        records.exclude(history_type=CREATED, history_change_reason__in=LOADING_REASONS)
+        records.annotate(**names)
         .annotate(
-            previous_id=Subquery(
-                earlier.order_by("-history_date", "-history_id").values("history_id")[:1]
+            **{f"previous_{column}": previous(column) for column in [*lagged, *columns, *names]},
+            # A window over the record alone: filtering on it happens after the LAG.
+            listed=Window(
+                Max(Case(When(listed, then=Value(1)), default=Value(0))),
+                partition_by=[F("history_id")],
             ),
-            **names,
         )
+        .filter(listed=1)
         .order_by("-history_date", "-history_id")[:limit]
     )
-    wanted = [record.previous_id for record in recent if record.previous_id is not None]
-    previous = {
-        record.history_id: record
-        for record in history.filter(history_id__in=wanted).annotate(**names).order_by()
-    }
     return [
-        (_snapshot(record, names), _snapshot(previous[record.previous_id], names))
-        if record.previous_id in previous
-        else (_snapshot(record, names), None)
-        for record in recent
+        (_snapshot(record, names), _previous_snapshot(record, columns, names)) for record in recent
     ]
+
+
+def _previous_snapshot(
+    record: Model, columns: Sequence[str], names: Mapping[str, object]
+) -> Snapshot | None:
+    if record.previous_history_id is None:
+        return None
+    return Snapshot(
+        history_id=record.previous_history_id,
+        date=record.previous_history_date,
+        kind=record.previous_history_type,
+        reason=record.previous_history_change_reason or "",
+        values={name: getattr(record, f"previous_{name}") for name in [*columns, *names]},
+    )
 
 
 def _snapshot(record: Model, names: Mapping[str, object]) -> Snapshot:

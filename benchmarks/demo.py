@@ -25,6 +25,7 @@ from simple_history.utils import bulk_create_with_history
 from benchmarks.context_processors import DEMO_URL_PREFIX
 from benchmarks.models import Benchmark, Category, Result
 from benchmarks.services import has_history
+from config.caching import data_changed
 from models_registry.models import (
     AIModel,
     DatePrecision,
@@ -1278,7 +1279,10 @@ def load_demo(*, models: int, benchmarks: int, seed: int) -> DemoSummary:
     delete_demo()
     data = build_demo(models=models, benchmarks=benchmarks, seed=seed)
     refuse_slug_clashes(data)
-    return save_demo(data)
+    summary = save_demo(data)
+    # Bulk writes and copy_into_history send no signals: cached pages learn of them here.
+    data_changed()
+    return summary
 
 
 def save_demo(data: DemoData) -> DemoSummary:
@@ -1453,6 +1457,7 @@ def delete_demo() -> DemoSummary:
             if not has_history(queryset.model):
                 rows = rows.only("pk")
             deleted.update(rows.delete()[1])
+    data_changed()
     return DemoSummary(
         **{
             name: deleted[model._meta.label]

@@ -25,6 +25,7 @@ from benchmarks.llmstats import (
     read_tree,
 )
 from benchmarks.models import Benchmark, Category, Result
+from config.caching import data_changed
 from models_registry.models import AIModel, License, Offering, Organization, Provider
 
 # The public reason on the history records the import writes (see benchmarks.changelog).
@@ -92,6 +93,9 @@ def import_llmstats(*, root: Path, dry_run: bool = False) -> ImportReport:
     report.counts = importer.run()
     if dry_run:
         transaction.set_rollback(True)
+    else:
+        # Bulk writes send no signals: cached pages learn of them here.
+        data_changed()
     return report
 
 

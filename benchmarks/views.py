@@ -4,8 +4,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q
-from django.db.models.functions import Lower
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Lower
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -15,8 +15,9 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from benchmarks import leaderboard
-from benchmarks.changelog import benchmark_changes
+from benchmarks.changelog import benchmark_changes, change_log_page
 from benchmarks.charts import progress_chart
+from benchmarks.context_processors import DEMO_URL_PREFIX
 from benchmarks.forms import LeaderboardForm, LeaderboardQuery, leaderboard_query
 from benchmarks.listing import wants_partial
 from benchmarks.models import Benchmark, Category, Result
@@ -30,7 +31,8 @@ from benchmarks.rankings import (
     rank_category,
     ranking_rows,
 )
-from models_registry.models import AIModel
+from config.caching import cache_public_page
+from models_registry.models import AIModel, Organization
 
 HOME_LIST_LENGTH = 8
 RELATED_BENCHMARKS = 6
@@ -127,6 +129,7 @@ def _category_leaders(categories: list[Category]) -> list[CategoryLeaders]:
 
 
 @require_GET
+@cache_public_page
 def home(request: HttpRequest) -> HttpResponse:
     """The leaders of the main categories, the newest models, the most-used benchmarks and
     the latest results: ten queries (with the demo banner's), whatever the data size."""
@@ -192,9 +195,12 @@ class Board:
 
 
 def _benchmark(slug: str) -> Benchmark:
-    categories = Prefetch("categories", queryset=Category.objects.order_by("name"))
+    """The benchmark with its parent, and (for the site-wide banner, in the same query)
+    whether the demo data is loaded."""
+    demo = Organization.objects.filter(website__startswith=DEMO_URL_PREFIX)
     return get_object_or_404(
-        Benchmark.objects.select_related("parent").prefetch_related(categories), slug=slug
+        Benchmark.objects.select_related("parent").annotate(demo_data_loaded=Exists(demo)),
+        slug=slug,
     )
 
 
@@ -228,8 +234,12 @@ def _board(benchmark: Benchmark, request: HttpRequest) -> Board:
 
 
 @require_GET
+@cache_public_page
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def benchmark_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """Five queries whatever the data size (two for the htmx partial): the benchmark
+    (with the demo-data flag), its results, the categories of it and of its related
+    benchmarks, and the change log's two."""
     benchmark = _benchmark(slug)
     board = _board(benchmark, request)
     context = {
@@ -245,7 +255,7 @@ def benchmark_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if wants_partial(request):
         return render(request, "benchmarks/benchmark_detail.html#leaderboard-table", context)
 
-    categories = list(benchmark.categories.all())
+    categories, related = _categories_and_related(benchmark)
     facts = leaderboard.BenchmarkFacts(
         name=benchmark.name,
         description=benchmark.description,
@@ -264,8 +274,12 @@ def benchmark_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "frontier": frontier,
         "authors": authors,
         "other_authors": other_authors,
-        "related": _related_benchmarks(benchmark, categories),
-        "changes": benchmark_changes(benchmark),
+        "related": related,
+        "changes": change_log_page(
+            lambda limit: benchmark_changes(benchmark, limit),
+            show_all=request.GET.get("changes") == "all",
+        ),
+        "demo_data_loaded": benchmark.demo_data_loaded,
     }
     context["structured_data"] = _structured_data(
         benchmark, context["faq"], board.summary, request.build_absolute_uri(request.path)
@@ -310,18 +324,59 @@ def _structured_data(
     return [dataset, questions]
 
 
-def _related_benchmarks(benchmark: Benchmark, categories: list[Category]) -> list[Benchmark]:
-    """Benchmarks sharing a category with this one, the most measured first."""
-    if not categories:
-        return []
-    return list(
-        Benchmark.objects.filter(categories__in=categories)
-        .exclude(pk=benchmark.pk)
-        .with_model_count()
-        .order_by("-model_count", "name")
-        .prefetch_related(Prefetch("categories", queryset=Category.objects.order_by("name")))
-        .distinct()[:RELATED_BENCHMARKS]
+def _categories_and_related(benchmark: Benchmark) -> tuple[list[Category], list[Benchmark]]:
+    """The benchmark's categories, and the benchmarks sharing one with it (the most
+    measured first) with all their categories, in one query of the category links of
+    the benchmark and of those related ones. Each benchmark's categories are set as
+    its prefetched `categories`, as prefetch_related would."""
+
+    def model_count(benchmark_id: str) -> Coalesce:
+        """How many models have a result on the benchmark that benchmark_id names."""
+        count = (
+            Result.objects.filter(benchmark=OuterRef(benchmark_id))
+            .order_by()
+            .values("benchmark_id")
+            .annotate(count=Count("ai_model", distinct=True))
+            .values("count")
+        )
+        return Coalesce(Subquery(count), 0)
+
+    # Counted per related benchmark in a correlated subquery: joining the results to the
+    # category links and counting over the join is what made this query slow.
+    sharing = Benchmark.categories.through.objects.filter(category__benchmarks=benchmark).values(
+        "benchmark_id"
     )
+    related_ids = (
+        Benchmark.objects.filter(pk__in=sharing)
+        .exclude(pk=benchmark.pk)
+        .annotate(model_count=model_count("pk"))
+        .order_by("-model_count", "name")
+        .values("pk")[:RELATED_BENCHMARKS]
+    )
+    links = (
+        Benchmark.categories.through.objects.filter(
+            Q(benchmark=benchmark) | Q(benchmark__in=related_ids)
+        )
+        .select_related("benchmark", "category")
+        .annotate(model_count=model_count("benchmark_id"))
+        .order_by("category__name", "category_id")
+    )
+    categories: dict[int, list[Category]] = defaultdict(list)
+    others: dict[int, Benchmark] = {}
+    for link in links:
+        categories[link.benchmark_id].append(link.category)
+        if link.benchmark_id != benchmark.pk and link.benchmark_id not in others:
+            other = link.benchmark
+            other.model_count = link.model_count
+            others[other.pk] = other
+    for each in (benchmark, *others.values()):
+        # What prefetch_related stores: a queryset whose results are already known.
+        prefetched = Category.objects.all()
+        prefetched._result_cache = categories[each.pk]
+        prefetched._prefetch_done = True
+        each._prefetched_objects_cache = {"categories": prefetched}
+    related = sorted(others.values(), key=lambda other: (-other.model_count, other.name))
+    return categories[benchmark.pk], related
 
 
 DOWNLOAD_FIELDS = (
@@ -375,6 +430,7 @@ def _spreadsheet_safe(value: object) -> object:
 
 
 @require_GET
+@cache_public_page
 def leaderboard_download(request: HttpRequest, slug: str, file_format: str) -> HttpResponse:
     """The leaderboard as shown, with the same filters and order, as CSV or JSON."""
     benchmark = _benchmark(slug)

@@ -13,6 +13,7 @@ from django.views.decorators.vary import vary_on_headers
 from benchmarks.listing import Column, column_headers, page_number, wants_partial
 from benchmarks.models import Benchmark, Category, Result
 from benchmarks.rankings import CategoryBenchmark, ResultScore, rank_category, ranking_rows
+from config.caching import cache_public_page
 from models_registry.models import AIModel
 
 BENCHMARKS_PER_PAGE = 50
@@ -132,6 +133,7 @@ def benchmark_rows(filters: BenchmarkFilters, category_ids: dict[str, int]) -> Q
 
 
 @require_GET
+@cache_public_page
 # A history restore also says HX-Request but gets the whole page: vary on both.
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def benchmark_list(request: HttpRequest) -> HttpResponse:
@@ -175,6 +177,7 @@ def benchmark_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cache_public_page
 def category_list(request: HttpRequest) -> HttpResponse:
     categories = Category.objects.annotate(
         benchmark_count=Count("benchmarks", distinct=True),
@@ -191,6 +194,7 @@ def category_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cache_public_page
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     category = get_object_or_404(Category, slug=slug)
     benchmarks = list(

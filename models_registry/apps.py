@@ -21,3 +21,7 @@ class ModelsRegistryConfig(AppConfig):
         pre_create_historical_record.connect(
             copy_history_ticket, dispatch_uid="models_registry.copy_history_ticket"
         )
+        from config.caching import connect_data_signals
+
+        # Every page shows this app's rows: any write to them makes cached pages stale.
+        connect_data_signals(self)

@@ -13,10 +13,11 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from benchmarks.changelog import model_changes
+from benchmarks.changelog import change_log_page, model_changes
 from benchmarks.listing import Column, column_headers, page_number, wants_partial
 from benchmarks.models import Benchmark, Category, Result
 from benchmarks.ranks import RankedResult, ranked_best_results
+from config.caching import cache_public_page
 from models_registry import profile
 from models_registry.forms import (
     DEFAULT_SORT,
@@ -129,6 +130,7 @@ COLUMNS = (
 
 
 @require_GET
+@cache_public_page
 # A history restore also says HX-Request but gets the whole page: vary on both.
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def model_list(request: HttpRequest) -> HttpResponse:
@@ -209,6 +211,7 @@ def _spreadsheet_safe(value: object) -> object:
 
 
 @require_GET
+@cache_public_page
 def model_list_download(request: HttpRequest, file_format: str) -> HttpResponse:
     """Every model the list's filters keep, in its order, unpaginated, as CSV or JSON."""
     filters = model_filters(request.GET, organizations=_organizations())
@@ -295,8 +298,9 @@ def _offerings(ai_model: AIModel) -> list[Offering]:
 
 
 @require_GET
+@cache_public_page
 def model_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """The model's facts, prices, results by category and change log: twelve queries
+    """The model's facts, prices, results by category and change log: ten queries
     whatever the amount of data (see tests/models_registry/test_model_detail.py)."""
     ai_model = get_object_or_404(
         AIModel.objects.select_related(
@@ -336,7 +340,10 @@ def model_detail(request: HttpRequest, slug: str) -> HttpResponse:
             ai_model.results_updated_at,
             *(offering.updated_at for offering in offerings),
         ),
-        "changes": model_changes(ai_model),
+        "changes": change_log_page(
+            lambda limit: model_changes(ai_model, limit),
+            show_all=request.GET.get("changes") == "all",
+        ),
         "structured_data": profile.structured_data(
             ai_model,
             url=request.build_absolute_uri(ai_model.get_absolute_url()),

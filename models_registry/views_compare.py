@@ -20,6 +20,7 @@ from benchmarks.listing import wants_partial
 from benchmarks.models import Result
 from benchmarks.ranks import ranked_best_results
 from benchmarks.views_search import QUERY_MAX_LENGTH, best_matches, clean_query
+from config.caching import cache_public_page
 from models_registry.comparison import (
     MAX_MODELS,
     Addition,
@@ -167,6 +168,7 @@ def _focus(request: HttpRequest) -> str:
 
 
 @require_GET
+@cache_public_page
 # A history restore also says HX-Request but gets the whole page: vary on both.
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def compare(request: HttpRequest) -> HttpResponse:

@@ -8,12 +8,14 @@ from django.views.decorators.http import require_GET
 
 from benchmarks.models import Result
 from benchmarks.ranks import RankedResult, ranked_best_results
+from config.caching import cache_public_page
 from models_registry.models import AIModel, Organization
 
 BEST_RESULTS_SHOWN = 20
 
 
 @require_GET
+@cache_public_page
 def organization_list(request: HttpRequest) -> HttpResponse:
     newest = AIModel.objects.filter(
         organization=OuterRef("pk"), release_date__isnull=False
@@ -64,6 +66,7 @@ def best_results(organization: Organization) -> list[RankedResult]:
 
 
 @require_GET
+@cache_public_page
 def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
     organization = get_object_or_404(Organization, slug=slug)
     ai_models = (

@@ -16,6 +16,29 @@ def _plain_static_storage(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with no cached page: those of the test before show rows that its
+    rollback removed without a signal. A local-memory cache is emptied; a shared one
+    (CACHE_URL set) is never flushed, only given a new data version."""
+    from django.core.cache import cache, caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    from config.caching import bump_data_version
+
+    if isinstance(caches["default"], LocMemCache):
+        cache.clear()
+    else:
+        bump_data_version()
+
+
+@pytest.fixture
+def uncached_pages(settings):
+    """Every request renders its page: for query counts, and for tests that change rows
+    behind the ORM's back (queryset.update sends no signal to invalidate the page cache)."""
+    settings.BENCHBOARD_PAGE_CACHE = False
+
+
 @pytest.fixture(scope="session")
 def llmstats_tree() -> Path:
     """The real LLM Stats data beside the checkout (../shared/data/llmstats)."""

@@ -8,14 +8,30 @@
   const colour = (name, fallback) => styles().getPropertyValue(name).trim() || fallback;
   const dateLabel = (time) =>
     new Date(time).toLocaleDateString(undefined, { year: "numeric", month: "short", timeZone: "UTC" });
-  const time = (iso) => Date.parse(iso + "T00:00:00Z");
 
-  function progressChart(canvas, data) {
-    const point = (entry) => ({ ...entry, x: time(entry.x) });
+  // benchmarks/charts.py sends points and frontier steps as short arrays: the date as a
+  // day number, the model and the analysis method as indexes into data.models and
+  // data.methods. Make them the objects the chart uses, x in milliseconds.
+  const DAY = 86400000;
+  function expandProgress(data) {
+    const who = (index) => ({ model: data.models[index][0], organization: data.models[index][1] });
+    return {
+      ...data,
+      points: data.points.map(([day, y, model, score, method, open]) => (
+        { x: day * DAY, y, ...who(model), score, method: data.methods[method], open: open === 1 }
+      )),
+      frontier: data.frontier.map(([day, y, model, score, carried]) => (
+        { x: day * DAY, y, ...who(model), score, carried: carried === 1 }
+      )),
+    };
+  }
+
+  function progressChart(canvas, compact) {
+    const data = expandProgress(compact);
     const series = (label, entries, colourName, fallback, shape) => ({
       type: "scatter",
       label,
-      data: entries.map(point),
+      data: entries,
       backgroundColor: colour(colourName, fallback),
       borderColor: colour(colourName, fallback),
       pointStyle: shape,
@@ -28,7 +44,7 @@
           {
             type: "line",
             label: "State-of-the-art frontier",
-            data: data.frontier.map(point),
+            data: data.frontier,
             stepped: "after",
             borderColor: colour("--chart-frontier", "#d1242f"),
             backgroundColor: colour("--chart-frontier", "#d1242f"),

@@ -96,7 +96,7 @@ def gpqa():
 
 
 def table_models(content: str) -> list[str]:
-    return re.findall(r'<th scope="row" class="model-cell"><a href="[^"]+">([^<]+)</a>', content)
+    return re.findall(r'<th scope="row"><a href="[^"]+">([^<]+)</a>', content)
 
 
 def test_page_states_the_facts(client, gpqa):
@@ -123,7 +123,7 @@ def test_leaderboard_ranks_best_result_per_model_with_shared_ranks(client, gpqa)
     content = client.get("/benchmarks/gpqa/").content.decode()
     # Equal scores: the earlier result first.
     assert table_models(content) == ["GPT-5", "Llama 4", "GPT-5 mini"]
-    ranks = re.findall(r'<tr>\s*<td class="num">(\d+)</td>', content)
+    ranks = re.findall(r"<tr>\s*<td>(\d+)</td>", content)
     assert ranks == ["1", "2", "2"]
     assert "400B" in content
     assert "1M" in content
@@ -219,7 +219,8 @@ def test_chart_data_and_its_text_alternative(client, gpqa):
         ).group(1)
     )
     assert len(data["points"]) == 4
-    assert [(p["model"], p["y"]) for p in data["frontier"]] == [("Llama 4", 69.9), ("GPT-5", 85.7)]
+    steps = [(data["models"][p[2]], p[1]) for p in data["frontier"]]
+    assert steps == [(["Llama 4", "Meta"], 69.9), (["GPT-5", "OpenAI"], 85.7)]
     assert (
         "The best score rose from 0.699 (Llama 4, Apr 2025) to 0.857 (GPT-5, Aug 2025)" in content
     )
@@ -331,7 +332,7 @@ def _queries(client, url: str, **headers) -> int:
         "/benchmarks/{slug}/leaderboard.csv",
     ],
 )
-def test_query_count_is_the_same_with_5_and_1000_results(client, url):
+def test_query_count_is_the_same_with_5_and_1000_results(client, url, uncached_pages):
     category = make_category()
     small = make_benchmark(categories=[category])
     large = make_benchmark(categories=[category])

@@ -1,6 +1,7 @@
 """The public change log of a benchmark or a model (benchmarks/changelog.py)."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -313,5 +314,33 @@ def test_queries_do_not_grow_with_the_history(log):
     add_history(27)
     many = count_queries(read)
 
-    assert few == many == 4
+    # Per kind of record (results, the page's own record) one query.
+    assert few == many == 2
     assert len(read()) == 50
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("log", ["benchmark", "model"])
+def test_pages_show_the_latest_changes_and_link_to_the_longer_log(client, uncached_pages, log):
+    benchmark = make_benchmark(slug="gpqa")
+    gpt = make_ai_model(slug="gpt-5", name="GPT-5")
+    for n in range(changelog.CHANGES_SHOWN + 2):
+        other = make_ai_model(name=f"Model {n:02}") if log == "benchmark" else gpt
+        kept = make_benchmark(name=f"Benchmark {n:02}") if log == "model" else benchmark
+        correct(imported_result(ai_model=other, benchmark=kept), "0.7", f"Correction {n:02}")
+    url = "/benchmarks/gpqa/" if log == "benchmark" else "/models/gpt-5/"
+
+    def shown(content: str) -> list[str]:
+        section = content.split('aria-labelledby="changes"', 1)[1].split("</section>", 1)[0]
+        return re.findall(r"Correction (\d+)", section)
+
+    latest = client.get(url).content.decode()
+    newest_first = [f"{n:02}" for n in reversed(range(changelog.CHANGES_SHOWN + 2))]
+    assert shown(latest) == newest_first[: changelog.CHANGES_SHOWN]
+    assert '<a href="?changes=all#changes">Show older changes</a>' in latest
+
+    everything = client.get(url, {"changes": "all"}).content.decode()
+    assert shown(everything) == newest_first
+    assert "Show older changes" not in everything
+    # Anything else is the short log, never an error.
+    assert shown(client.get(url, {"changes": "x" * 5000}).content.decode()) == shown(latest)

@@ -76,14 +76,17 @@ def test_chart_has_one_point_per_dated_result_and_carries_the_frontier_to_the_en
     chart = progress_chart(
         rows, leaderboard.frontier(rows, higher_is_better=True), higher_is_better=True
     )
-    assert [(p["x"], p["y"], p["open"]) for p in chart["points"]] == [
-        ("2024-01-01", 50.0, True),
-        ("2024-06-01", 40.0, False),
+    # [day, y, model index, score, method index, open] and [day, y, model index, score, carried]
+    january, june = ((datetime.date(2024, m, 1) - datetime.date(1970, 1, 1)).days for m in (1, 6))
+    assert [(p[0], p[1], p[5]) for p in chart["points"]] == [(january, 50.0, 1), (june, 40.0, 0)]
+    assert [(p[0], p[1], p[4]) for p in chart["frontier"]] == [(january, 50.0, 0), (june, 50.0, 1)]
+    assert [chart["methods"][p[4]] for p in chart["points"]] == [rows[0].analysis_method] * 2
+    names = [chart["models"][p[2]] for p in chart["points"]]
+    assert names == [
+        [rows[0].model_name, rows[0].organization_name],
+        [rows[1].model_name, rows[1].organization_name],
     ]
-    assert [(p["x"], p["y"]) for p in chart["frontier"]] == [
-        ("2024-01-01", 50.0),
-        ("2024-06-01", 50.0),
-    ]
+    assert chart["frontier"][1][2:4] == chart["frontier"][0][2:4]  # carried: same model and score
 
 
 def test_sorting_keeps_missing_values_last_in_both_directions():

@@ -48,9 +48,10 @@ def curator_page(browser: Browser, live_server, data):
 
 
 def leaderboard_scores(page: Page) -> dict[str, str]:
+    """Each row's model and score (the fourth cell: rank, model, organization, score)."""
     rows = page.locator("#leaderboard-table tbody tr")
     return {
-        rows.nth(i).locator("th").inner_text(): rows.nth(i).locator("td strong").inner_text()
+        rows.nth(i).locator("th").inner_text(): rows.nth(i).locator("> :nth-child(4)").inner_text()
         for i in range(rows.count())
     }
 

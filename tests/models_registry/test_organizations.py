@@ -236,7 +236,7 @@ def _add_models(organization, benchmarks, count: int) -> None:
 
 
 @pytest.mark.django_db
-def test_query_counts_do_not_grow_with_data(client):
+def test_query_counts_do_not_grow_with_data(client, uncached_pages):
     acme = make_organization(slug="acme")
     benchmarks = [make_benchmark() for _ in range(3)]
     _add_models(acme, benchmarks, 3)
