@@ -18,7 +18,7 @@ PYTHON ?= $(shell for candidate in python3.13 python3.12 python3; do \
 	if $$candidate -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
 		echo $$candidate; break; fi; done)
 
-.PHONY: help setup chromium run test lint format import clean
+.PHONY: help setup chromium wrk run test lint format import bench clean
 
 help:
 	@echo "make run     set up, migrate, load demo data into an empty database, serve on http://127.0.0.1:$(PORT)"
@@ -26,6 +26,7 @@ help:
 	@echo "make setup   the shared set-up: .venv, Python and npm packages (make test adds Chromium)"
 	@echo "make lint    ruff and makemigrations --check"
 	@echo "make import  import real data: make import DATA=../shared/data/llmstats"
+	@echo "make bench   measure speed under load (gunicorn, wrk): results in .bench/results.md"
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -86,6 +87,22 @@ lint: setup
 format: setup
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# make bench measures with wrk, installed like Chromium: apt-get when missing and root.
+wrk:
+	@if command -v wrk >/dev/null 2>&1; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing wrk for make bench (apt-get install wrk)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	else \
+		echo "make bench needs the wrk load generator: install it (Debian: sudo apt-get install wrk)." >&2; \
+		exit 1; \
+	fi
+
+# Its own database (.bench/bench.sqlite3, or BENCH_DATABASE_URL) and static files;
+# durations and sizes from BENCH_* (README: Measuring speed).
+bench: setup wrk
+	DJANGO_DEBUG=1 $(PY) manage.py bench
 
 import: setup
 	@if [ -z "$(DATA)" ]; then echo "Name the data folder: make import DATA=../shared/data/llmstats" >&2; exit 1; fi
