@@ -13,6 +13,7 @@ urlpatterns = [
     path("compare/", include("models_registry.urls_compare")),
     path("", include("submissions.urls")),
     path("robots.txt", views.robots_txt, name="robots-txt"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
 ]
 

@@ -1,9 +1,13 @@
 """Site-wide files that belong to no app."""
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
+
+FAVICON_MAX_AGE = 24 * 3600
 
 
 @require_GET
@@ -13,3 +17,12 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         "robots.txt", {"sitemap_url": request.build_absolute_uri(reverse("sitemap"))}
     )
     return HttpResponse(content, content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico where a page links no icon (the admin's pages): send
+    them to the site's icon. Not permanent, since its hashed name changes with it."""
+    response = HttpResponseRedirect(static("favicon.svg"))
+    patch_cache_control(response, public=True, max_age=FAVICON_MAX_AGE)
+    return response

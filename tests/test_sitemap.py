@@ -4,6 +4,7 @@ import datetime
 import re
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -93,3 +94,12 @@ def test_robots_txt_needs_no_database_and_only_answers_get(client, django_assert
     with django_assert_num_queries(0):
         client.get("/robots.txt")
     assert client.post("/robots.txt").status_code == 405
+
+
+def test_favicon_ico_leads_to_the_site_icon_without_the_database(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    assert response["Location"] == "/static/favicon.svg"
+    assert "max-age=86400" in response["Cache-Control"]
+    assert finders.find("favicon.svg")
