@@ -1,10 +1,13 @@
-"""What the sortable, paginated list pages share (/benchmarks/, /models/), and the
-htmx rule every page with a partial follows."""
+"""What the sortable, paginated list pages share (/benchmarks/, /models/), their CSV and
+JSON downloads, and the htmx rule every page with a partial follows."""
 
-from collections.abc import Callable, Sequence
+import csv
+import json
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.utils.http import content_disposition_header
 
 
 def wants_partial(request: HttpRequest) -> bool:
@@ -73,3 +76,35 @@ def page_number(value: str | None, page_count: int) -> int:
     except ValueError:
         return 1
     return min(max(number, 1), max(page_count, 1))
+
+
+def spreadsheet_safe(value: object) -> object:
+    """Keep a spreadsheet from reading a text cell as a formula (CSV injection)."""
+    if isinstance(value, str) and len(value) > 1 and value[0] in "=+-@\t\r":
+        return "'" + value
+    return value
+
+
+def download_response(
+    file_format: str,
+    filename: str,
+    *,
+    fields: Sequence[str],
+    records: list[dict[str, object]],
+    payload: Mapping[str, object],
+) -> HttpResponse:
+    """An attachment: the records as CSV (with fields as its header), or, for "json",
+    payload (which holds the records under a key of the caller's choice)."""
+    if file_format == "json":
+        response = HttpResponse(
+            json.dumps(payload, indent=2, ensure_ascii=False),
+            content_type="application/json; charset=utf-8",
+        )
+    else:
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        writer = csv.DictWriter(response, fieldnames=fields)
+        writer.writeheader()
+        for record in records:
+            writer.writerow({key: spreadsheet_safe(value) for key, value in record.items()})
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response

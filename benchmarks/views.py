@@ -1,5 +1,3 @@
-import csv
-import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -9,7 +7,6 @@ from django.db.models.functions import Coalesce, Lower
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.text import get_valid_filename
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
@@ -19,7 +16,7 @@ from benchmarks.changelog import benchmark_changes, change_log_page
 from benchmarks.charts import progress_chart
 from benchmarks.context_processors import DEMO_URL_PREFIX
 from benchmarks.forms import LeaderboardForm, LeaderboardQuery, leaderboard_query
-from benchmarks.listing import wants_partial
+from benchmarks.listing import download_response, wants_partial
 from benchmarks.models import Benchmark, Category, Result
 from benchmarks.rankings import (
     CORE_SET_SIZE,
@@ -422,13 +419,6 @@ def _download_record(row: leaderboard.Row) -> dict[str, object]:
     }
 
 
-def _spreadsheet_safe(value: object) -> object:
-    """Keep a spreadsheet from reading a text cell as a formula (CSV injection)."""
-    if isinstance(value, str) and len(value) > 1 and value[0] in "=+-@\t\r":
-        return "'" + value
-    return value
-
-
 @require_GET
 @cache_public_page
 def leaderboard_download(request: HttpRequest, slug: str, file_format: str) -> HttpResponse:
@@ -437,28 +427,18 @@ def leaderboard_download(request: HttpRequest, slug: str, file_format: str) -> H
     board = _board(benchmark, request)
     records = [_download_record(row) for row in board.rows]
     filename = get_valid_filename(f"{benchmark.slug}-leaderboard.{file_format}")
-    if file_format == "json":
-        payload = {
-            "benchmark": {
-                "slug": benchmark.slug,
-                "name": benchmark.name,
-                "url": request.build_absolute_uri(benchmark.get_absolute_url()),
-                "max_score": leaderboard.format_score(benchmark.max_score),
-                "higher_is_better": benchmark.higher_is_better,
-            },
-            "query": board.query.as_initial(),
-            "generated_at": timezone.now().isoformat(),
-            "rows": records,
-        }
-        response = HttpResponse(
-            json.dumps(payload, indent=2, ensure_ascii=False),
-            content_type="application/json; charset=utf-8",
-        )
-    else:
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        writer = csv.DictWriter(response, fieldnames=DOWNLOAD_FIELDS)
-        writer.writeheader()
-        for record in records:
-            writer.writerow({key: _spreadsheet_safe(value) for key, value in record.items()})
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
+    payload = {
+        "benchmark": {
+            "slug": benchmark.slug,
+            "name": benchmark.name,
+            "url": request.build_absolute_uri(benchmark.get_absolute_url()),
+            "max_score": leaderboard.format_score(benchmark.max_score),
+            "higher_is_better": benchmark.higher_is_better,
+        },
+        "query": board.query.as_initial(),
+        "generated_at": timezone.now().isoformat(),
+        "rows": records,
+    }
+    return download_response(
+        file_format, filename, fields=DOWNLOAD_FIELDS, records=records, payload=payload
+    )

@@ -1,5 +1,3 @@
-import csv
-import json
 from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
@@ -9,12 +7,17 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from benchmarks.changelog import change_log_page, model_changes
-from benchmarks.listing import Column, column_headers, page_number, wants_partial
+from benchmarks.listing import (
+    Column,
+    column_headers,
+    download_response,
+    page_number,
+    wants_partial,
+)
 from benchmarks.models import Benchmark, Category, Result
 from benchmarks.ranks import RankedResult, ranked_best_results
 from config.caching import cache_public_page
@@ -203,13 +206,6 @@ def _download_record(ai_model: AIModel) -> dict[str, object]:
     }
 
 
-def _spreadsheet_safe(value: object) -> object:
-    """Keep a spreadsheet from reading a text cell as a formula (CSV injection)."""
-    if isinstance(value, str) and len(value) > 1 and value[0] in "=+-@\t\r":
-        return "'" + value
-    return value
-
-
 @require_GET
 @cache_public_page
 def model_list_download(request: HttpRequest, file_format: str) -> HttpResponse:
@@ -217,24 +213,14 @@ def model_list_download(request: HttpRequest, file_format: str) -> HttpResponse:
     filters = model_filters(request.GET, organizations=_organizations())
     records = [_download_record(ai_model) for ai_model in model_rows(filters)]
     filename = f"benchboard-models.{file_format}"
-    if file_format == "json":
-        payload = {
-            "query": filters.params(),
-            "generated_at": timezone.now().isoformat(),
-            "models": records,
-        }
-        response = HttpResponse(
-            json.dumps(payload, indent=2, ensure_ascii=False),
-            content_type="application/json; charset=utf-8",
-        )
-    else:
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        writer = csv.DictWriter(response, fieldnames=DOWNLOAD_FIELDS)
-        writer.writeheader()
-        for record in records:
-            writer.writerow({key: _spreadsheet_safe(value) for key, value in record.items()})
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
+    payload = {
+        "query": filters.params(),
+        "generated_at": timezone.now().isoformat(),
+        "models": records,
+    }
+    return download_response(
+        file_format, filename, fields=DOWNLOAD_FIELDS, records=records, payload=payload
+    )
 
 
 # --- /models/<slug>/ ---------------------------------------------------------------------------
