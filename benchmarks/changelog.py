@@ -19,8 +19,6 @@ from decimal import Decimal
 
 from django.db.models import (
     Case,
-    F,
-    Max,
     Model,
     OuterRef,
     Q,
@@ -28,9 +26,8 @@ from django.db.models import (
     Subquery,
     Value,
     When,
-    Window,
 )
-from django.db.models.functions import Coalesce, Lag
+from django.db.models.functions import Coalesce
 
 from benchmarks.demo import DEMO_REASON
 from benchmarks.leaderboard import format_score
@@ -304,54 +301,30 @@ def _history(
     """The latest of records that match shown (never loading ones), each with its
     previous record: one query.
 
-    records holds every history record of the rows concerned; each record's previous
-    one (of the same row) comes from a LAG window over them, which is why shown is
-    applied after the window and not as a plain filter.
+    records holds every history record of the rows concerned. The query reads the whole
+    history of the rows that have a record among the latest shown ones, and only theirs
+    (a benchmark with thousands of results has thousands of records); each record's
+    previous one, of the same row, is found here in Python.
     """
     names = dict(names or {})
-    history = records.model
-    columns = [
-        model_field.attname
-        for model_field in history._meta.concrete_fields
-        if not model_field.name.startswith("history_")
-    ]
-    lagged = ["history_id", "history_date", "history_type", "history_change_reason"]
-    order = [F("history_date").asc(), F("history_id").asc()]
-
-    def previous(column: str) -> Window:
-        return Window(Lag(column), partition_by=[F("id")], order_by=order)
-
     listed = shown & ~Q(history_type=CREATED, history_change_reason__in=LOADING_REASONS)
-    recent = list(
-        records.annotate(**names)
-        .annotate(
-            **{f"previous_{column}": previous(column) for column in [*lagged, *columns, *names]},
-            # A window over the record alone: filtering on it happens after the LAG.
-            listed=Window(
-                Max(Case(When(listed, then=Value(1)), default=Value(0))),
-                partition_by=[F("history_id")],
-            ),
-        )
-        .filter(listed=1)
-        .order_by("-history_date", "-history_id")[:limit]
+    latest = records.filter(listed).order_by("-history_date", "-history_id").values("id")
+    history = (
+        records.filter(id__in=latest[:limit])
+        .annotate(**names, listed=Case(When(listed, then=Value(True)), default=Value(False)))
+        .order_by("history_date", "history_id")
     )
+    last: dict[object, Model] = {}
+    pairs: list[tuple[Model, Model | None]] = []
+    for record in history:
+        if record.listed:
+            pairs.append((record, last.get(record.id)))
+        last[record.id] = record
+    pairs.reverse()
     return [
-        (_snapshot(record, names), _previous_snapshot(record, columns, names)) for record in recent
+        (_snapshot(record, names), _snapshot(previous, names) if previous else None)
+        for record, previous in pairs[:limit]
     ]
-
-
-def _previous_snapshot(
-    record: Model, columns: Sequence[str], names: Mapping[str, object]
-) -> Snapshot | None:
-    if record.previous_history_id is None:
-        return None
-    return Snapshot(
-        history_id=record.previous_history_id,
-        date=record.previous_history_date,
-        kind=record.previous_history_type,
-        reason=record.previous_history_change_reason or "",
-        values={name: getattr(record, f"previous_{name}") for name in [*columns, *names]},
-    )
 
 
 def _snapshot(record: Model, names: Mapping[str, object]) -> Snapshot:
