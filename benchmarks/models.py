@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 
 from models_registry.models import (
@@ -108,10 +108,32 @@ class ResultQuerySet(models.QuerySet):
         return self.filter(status=Result.Status.VERIFIED)
 
     def for_leaderboard(self) -> "ResultQuerySet":
-        """Results with what a leaderboard row shows, in one query: the model's
-        organization and licence joined, its cheapest current offering's prices."""
-        return self.select_related("ai_model__organization", "ai_model__license").annotate(
-            **cheapest_price(models.OuterRef("ai_model"))
+        """What a leaderboard row shows, in one query, as dicts named like the fields of
+        benchmarks.leaderboard.Row: the model, its organization and licence joined, its
+        cheapest current offering's prices. Plain values, not model instances: a large
+        benchmark has thousands of results, and building instances of the result, model,
+        organization and licence of each took most of its page's time."""
+        return self.annotate(**cheapest_price(models.OuterRef("ai_model"))).values(
+            "score",
+            "normalized_score",
+            "analysis_method",
+            "status",
+            "recorded_on",
+            "source_url",
+            "updated_at",
+            result_id=F("pk"),
+            model_slug=F("ai_model__slug"),
+            model_name=F("ai_model__name"),
+            organization_slug=F("ai_model__organization__slug"),
+            organization_name=F("ai_model__organization__name"),
+            open_weights=F("ai_model__license__open_weights"),
+            licence=F("ai_model__license__name"),
+            parameter_count=F("ai_model__parameter_count"),
+            context_length=F("ai_model__input_context_length"),
+            input_usd_per_million=F("cheapest_input"),
+            output_usd_per_million=F("cheapest_output"),
+            release_date=F("ai_model__release_date"),
+            release_date_precision=F("ai_model__release_date_precision"),
         )
 
     def recently_changed(self) -> "ResultQuerySet":
@@ -191,6 +213,12 @@ class Result(TimestampedModel):
             # A benchmark's leaderboard, best first.
             models.Index(
                 fields=["benchmark", "-normalized_score"], name="result_benchmark_score_idx"
+            ),
+            # How many models a benchmark has results for (the related benchmarks, the home
+            # page's categories and benchmarks), read from the index alone.
+            models.Index(
+                fields=["benchmark", "ai_model", "normalized_score"],
+                name="result_benchmark_model_idx",
             ),
             # A benchmark's progress over time.
             models.Index(fields=["benchmark", "recorded_on"], name="result_benchmark_date_idx"),

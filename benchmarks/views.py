@@ -2,7 +2,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.core.paginator import Page, Paginator
+from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce, Lower
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -16,7 +17,7 @@ from benchmarks.changelog import benchmark_changes, change_log_page
 from benchmarks.charts import progress_chart
 from benchmarks.context_processors import DEMO_URL_PREFIX
 from benchmarks.forms import LeaderboardForm, LeaderboardQuery, leaderboard_query
-from benchmarks.listing import download_response, wants_partial
+from benchmarks.listing import download_response, page_number, wants_partial
 from benchmarks.models import Benchmark, Category, Result
 from benchmarks.rankings import (
     CORE_SET_SIZE,
@@ -36,6 +37,9 @@ RELATED_BENCHMARKS = 6
 # The home page's main categories: the ones with the most models measured.
 HOME_CATEGORIES = 6
 HOME_LEADERS = 3
+# Rows a leaderboard shows at a time: a page of 100 stays under 100 KB of HTML and renders
+# quickly however many models a benchmark has; the downloads hold every row.
+LEADERBOARD_PAGE_SIZE = 100
 
 
 @dataclass(frozen=True)
@@ -188,7 +192,10 @@ class Board:
     ranked_models: list[leaderboard.Row]
     summary: leaderboard.Summary
     query: LeaderboardQuery
+    # Every row the filters keep, in the asked order (the downloads' rows), and the page
+    # of them the table shows.
     rows: list[leaderboard.Row]
+    page: Page
 
 
 def _benchmark(slug: str) -> Benchmark:
@@ -203,9 +210,10 @@ def _benchmark(slug: str) -> Benchmark:
 
 def _board(benchmark: Benchmark, request: HttpRequest) -> Board:
     higher = benchmark.higher_is_better
+    labels = dict(Result.Status.choices)
     results = [
-        leaderboard.row_from_result(result)
-        for result in benchmark.results.for_leaderboard().order_by("pk")
+        leaderboard.row_from_values(values, status_labels=labels)
+        for values in benchmark.results.for_leaderboard().order_by("pk")
     ]
     ranked_models = leaderboard.ranked(
         leaderboard.best_per_model(results, higher_is_better=higher), higher_is_better=higher
@@ -227,7 +235,10 @@ def _board(benchmark: Benchmark, request: HttpRequest) -> Board:
         key=query.sort,
         descending=query.descending,
     )
-    return Board(results, ranked_models, summary, query, rows)
+    # Ranks are the whole leaderboard's; only the rendering is paged.
+    paginator = Paginator(rows, LEADERBOARD_PAGE_SIZE)
+    page = paginator.page(page_number(request.GET.get("page"), paginator.num_pages))
+    return Board(results, ranked_models, summary, query, rows, page)
 
 
 @require_GET
@@ -339,21 +350,21 @@ def _categories_and_related(benchmark: Benchmark) -> tuple[list[Category], list[
         return Coalesce(Subquery(count), 0)
 
     # Counted per related benchmark in a correlated subquery: joining the results to the
-    # category links and counting over the join is what made this query slow.
+    # category links and counting over the join is what made this query slow. The
+    # benchmark shares its own categories, so it is among them: ordered first, it comes
+    # with its six related ones in one list, and the count runs once (an OR of the
+    # benchmark and a list of related ones ran it twice).
     sharing = Benchmark.categories.through.objects.filter(category__benchmarks=benchmark).values(
         "benchmark_id"
     )
-    related_ids = (
+    shown_ids = (
         Benchmark.objects.filter(pk__in=sharing)
-        .exclude(pk=benchmark.pk)
         .annotate(model_count=model_count("pk"))
-        .order_by("-model_count", "name")
-        .values("pk")[:RELATED_BENCHMARKS]
+        .order_by(Case(When(pk=benchmark.pk, then=0), default=1), "-model_count", "name")
+        .values("pk")[: RELATED_BENCHMARKS + 1]
     )
     links = (
-        Benchmark.categories.through.objects.filter(
-            Q(benchmark=benchmark) | Q(benchmark__in=related_ids)
-        )
+        Benchmark.categories.through.objects.filter(benchmark__in=shown_ids)
         .select_related("benchmark", "category")
         .annotate(model_count=model_count("benchmark_id"))
         .order_by("category__name", "category_id")

@@ -434,3 +434,73 @@ def test_pages_of_the_real_llmstats_data(client, llmstats_tree):
     # Source ids with punctuation are pages too.
     assert client.get("/benchmarks/graphwalks-bfs-%3E128k/").status_code == 200
     assert client.get("/benchmarks/humanity's-last-exam/").status_code == 200
+
+
+@pytest.fixture
+def crowded():
+    """A benchmark with 230 models, Model 001 best: three pages of the leaderboard."""
+    benchmark = make_benchmark(slug="crowded", name="Crowded")
+    organization = make_organization()
+    for n in range(1, 231):
+        make_result(
+            benchmark=benchmark,
+            ai_model=make_ai_model(name=f"Model {n:03}", organization=organization),
+            score=Decimal(1000 - n) / 1000,
+        )
+    return benchmark
+
+
+def table_ranks(content: str) -> list[str]:
+    return re.findall(r"<tr><td>(\d+)</td><th scope=\"row\">", content)
+
+
+def test_a_long_leaderboard_shows_100_rows_a_page_with_global_ranks(client, crowded):
+    first = client.get("/benchmarks/crowded/").content.decode()
+    assert table_models(first) == [f"Model {n:03}" for n in range(1, 101)]
+    assert "230 models, 1 to 100 shown" in first
+    assert "Page 1 of 3" in first
+    assert 'rel="next"' in first and 'rel="prev"' not in first
+    assert 'href="/benchmarks/crowded/?page=2"' in first
+
+    last = client.get("/benchmarks/crowded/?page=3").content.decode()
+    assert table_ranks(last) == [str(n) for n in range(201, 231)]
+    assert "230 models, 201 to 230 shown" in last
+    assert 'href="/benchmarks/crowded/?page=2"' in last and 'rel="next"' not in last
+
+
+def test_leaderboard_pages_keep_the_query_and_sorting_or_filtering_starts_again(client, crowded):
+    content = client.get("/benchmarks/crowded/?sort=model&order=desc&page=2").content.decode()
+    assert table_models(content)[0] == "Model 130"
+    assert 'href="/benchmarks/crowded/?sort=model&amp;order=desc&amp;page=3"' in content
+    # A new sort starts from the first page, and the downloads hold every row.
+    assert 'href="?sort=model&amp;order=asc"' in content
+    assert "leaderboard.csv?sort=model&amp;order=desc" in content
+    assert "Download all as" in content
+    # The filter form carries no page: a new filter starts from the first page too.
+    assert 'name="page"' not in content
+
+
+@pytest.mark.parametrize(("page", "first_rank"), [("abc", "1"), ("0", "1"), ("999", "201")])
+def test_a_page_out_of_range_or_not_a_number_falls_back(client, crowded, page, first_rank):
+    response = client.get(f"/benchmarks/crowded/?page={page}")
+    assert response.status_code == 200
+    assert table_ranks(response.content.decode())[0] == first_rank
+
+
+def test_htmx_pages_swap_the_table_and_downloads_ignore_the_page(client, crowded):
+    content = client.get("/benchmarks/crowded/?page=2", headers=HTMX).content.decode()
+    assert content.lstrip().startswith('<div id="leaderboard-table"')
+    assert table_ranks(content)[0] == "101"
+    assert 'hx-get="/benchmarks/crowded/?page=3"' in content
+    rows = list(
+        csv.DictReader(
+            io.StringIO(client.get("/benchmarks/crowded/leaderboard.csv?page=2").content.decode())
+        )
+    )
+    assert len(rows) == 230
+
+
+def test_a_short_leaderboard_has_no_pages(client, gpqa):
+    content = client.get("/benchmarks/gpqa/").content.decode()
+    assert "shown" not in content.split("table-status", 1)[1].split("</p>", 1)[0]
+    assert 'aria-label="Pages"' not in content

@@ -144,3 +144,50 @@ def test_without_javascript_sorting_and_filters_still_work(live_server, no_js_pa
     assert model_column(page) == ["Atlas", "Borealis"]
     assert page.locator("text=Progress over time").is_visible()
     assert page.get_by_text("The best score rose from 0.61").is_visible()
+
+
+@pytest.fixture
+def long_benchmark():
+    """120 models: a leaderboard of two pages, Model 001 best."""
+    benchmark = make_benchmark(slug="long", name="Long")
+    org = make_organization(name="Acme")
+    for n in range(1, 121):
+        make_result(
+            ai_model=make_ai_model(name=f"Model {n:03}", organization=org),
+            benchmark=benchmark,
+            score=Decimal(1000 - n) / 1000,
+        )
+    return benchmark
+
+
+def test_the_next_page_swaps_in_place_and_back_returns(live_server, page, long_benchmark):
+    page.goto(f"{live_server.url}/benchmarks/long/")
+    expect(page.locator("#leaderboard-table tbody tr")).to_have_count(100)
+    page.evaluate("window.notReloaded = true")
+
+    page.get_by_role("link", name="Next →").click()
+    expect(page.locator("#leaderboard-table tbody tr")).to_have_count(20)
+    assert model_column(page)[0] == "Model 101"
+    assert page.locator("#leaderboard-table tbody tr td").first.inner_text() == "101"
+    assert "page=2" in page.url
+    assert page.evaluate("window.notReloaded") is True
+
+    # A new sort starts again from the first page.
+    page.get_by_role("link", name="Model", exact=True).click()
+    expect(page.locator("#leaderboard-table tbody tr")).to_have_count(100)
+    assert "page=" not in page.url
+
+    page.go_back()
+    expect(page.locator("#leaderboard-table tbody tr")).to_have_count(20)
+    assert page.console_errors == []
+
+
+def test_without_javascript_the_pages_are_plain_links(live_server, no_js_page, long_benchmark):
+    page = no_js_page
+    page.goto(f"{live_server.url}/benchmarks/long/")
+    page.get_by_role("link", name="Next →").click()
+    page.wait_for_url("**page=2**")
+    assert model_column(page)[0] == "Model 101"
+    page.get_by_role("link", name="← Previous").click()
+    page.wait_for_url("**page=1**")
+    assert model_column(page)[0] == "Model 001"
