@@ -17,6 +17,8 @@ from config.caching import cache_public_page
 from models_registry.models import AIModel
 
 BENCHMARKS_PER_PAGE = 50
+# Rows of a category ranking shown at a time; the ranks are the whole ranking's.
+RANKING_PER_PAGE = 100
 SEARCH_MAX_LENGTH = 200
 SEARCH_MAX_WORDS = 8
 
@@ -195,6 +197,8 @@ def category_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @cache_public_page
+# A history restore also says HX-Request but gets the whole page: vary on both.
+@vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     category = get_object_or_404(Category, slug=slug)
     benchmarks = list(
@@ -216,14 +220,21 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
         .select_related("organization", "license")
         .only("slug", "name", "organization__name", "license__open_weights")
     )
+    rows = ranking_rows(ranking, {ai_model.pk: ai_model for ai_model in ai_models})
+    # The ranks are the whole ranking's; only the table is paged.
+    paginator = Paginator(rows, RANKING_PER_PAGE)
+    page: Page = paginator.page(page_number(request.GET.get("page"), paginator.num_pages))
     core_ids = ranking.core_ids
+    template = "benchmarks/category_detail.html"
     return render(
         request,
-        "benchmarks/category_detail.html",
+        f"{template}#category-ranking" if wants_partial(request) else template,
         {
             "category": category,
             "benchmarks": [(benchmark, benchmark.pk in core_ids) for benchmark in benchmarks],
             "ranking": ranking,
-            "rows": ranking_rows(ranking, {ai_model.pk: ai_model for ai_model in ai_models}),
+            "ranked_count": len(rows),
+            "page_obj": page,
+            "rows": page.object_list,
         },
     )

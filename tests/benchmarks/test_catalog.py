@@ -569,3 +569,28 @@ def test_category_query_count_does_not_grow_with_models(client):
 def test_category_pages_only_answer_get(client, coding):
     assert client.post("/categories/").status_code == 405
     assert client.post("/categories/coding/").status_code == 405
+
+
+def test_a_long_category_ranking_shows_100_rows_a_page_with_global_ranks(client):
+    category = make_category(slug="long")
+    benchmark = make_benchmark(categories=[category])
+    for n in range(1, 151):
+        make_result(
+            benchmark=benchmark,
+            ai_model=make_ai_model(name=f"Model {n:03}"),
+            score=Decimal(1000 - n) / 1000,
+        )
+
+    first = client.get("/categories/long/").content.decode()
+    assert "150 models ranked, 1 to 100 shown." in first
+    assert "150 models ranked on 1 benchmark" in first  # the description counts them all
+    assert 'href="/categories/long/?page=2"' in first
+
+    second = client.get("/categories/long/?page=2", headers={"HX-Request": "true"})
+    content = second.content.decode()
+    assert content.lstrip().startswith('<div id="category-ranking"')
+    assert "<html" not in content
+    assert "HX-Request" in second["Vary"]
+    ranks = re.findall(r'<td class="num">(\d+)</td>\s*<th scope="row"><a [^>]+>Model 1', content)
+    assert ranks[0] == "101" and ranks[-1] == "150"
+    assert client.get("/categories/long/?page=x").status_code == 200
