@@ -1,11 +1,12 @@
 """The benchmark list in Chromium: htmx swaps, the address bar, Back, and no JavaScript."""
 
 import re
+from decimal import Decimal
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.factories import make_benchmark, make_category, make_result
+from tests.factories import make_ai_model, make_benchmark, make_category, make_result
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -178,3 +179,34 @@ def test_category_links_lead_to_the_category_ranking(live_server, page, data):
     expect(page.get_by_role("heading", level=1)).to_have_text("Best AI for Coding")
     expect(page.locator(".ranking-table tbody tr")).to_have_count(3)
     assert page.console_errors == []
+
+
+def test_category_ranking_pages_swap_in_place_and_work_without_javascript(
+    live_server, page, no_js_page
+):
+    category = make_category(slug="long", name="Long")
+    benchmark = make_benchmark(categories=[category])
+    for n in range(1, 121):
+        make_result(
+            benchmark=benchmark,
+            ai_model=make_ai_model(name=f"Model {n:03}"),
+            score=Decimal(1000 - n) / 1000,
+        )
+    rows = "#category-ranking tbody tr"
+
+    page.goto(live_server.url + "/categories/long/")
+    expect(page.locator(rows)).to_have_count(100)
+    mark_document(page)
+    page.get_by_role("link", name="Next").click()
+    expect(page.locator(rows)).to_have_count(20)
+    expect(page.locator(rows).first.locator("td").first).to_have_text("101")
+    expect(page).to_have_url(re.compile(r"/categories/long/\?page=2$"))
+    assert_not_reloaded(page)
+    page.go_back()
+    expect(page.locator(rows)).to_have_count(100)
+    assert page.console_errors == []
+
+    no_js_page.goto(live_server.url + "/categories/long/")
+    no_js_page.get_by_role("link", name="Next").click()
+    no_js_page.wait_for_url("**page=2")
+    expect(no_js_page.locator(rows).first.locator("th")).to_have_text("Model 101")
