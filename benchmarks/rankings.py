@@ -119,13 +119,33 @@ def core_set(
     return tuple(candidates[:size])
 
 
+def core_candidates(
+    counted: Iterable[tuple[CategoryBenchmark, int]], *, size: int = CORE_SET_SIZE
+) -> list[CategoryBenchmark]:
+    """The benchmarks that can be in a category's core set, given how many models have a
+    normalized score on each: those with as many as the size-th most. Ties at that
+    boundary are all kept; rank_category picks among them."""
+    counted = [(benchmark, count) for benchmark, count in counted if count > 0]
+    if not counted:
+        return []
+    counts = sorted((count for _, count in counted), reverse=True)
+    floor = counts[min(size, len(counts)) - 1]
+    return [benchmark for benchmark, count in counted if count >= floor]
+
+
 def rank_category(
     benchmarks: Sequence[CategoryBenchmark],
     scores: Iterable[ResultScore],
     *,
     size: int = CORE_SET_SIZE,
+    measured_model_count: int | None = None,
 ) -> CategoryRanking:
-    """Rank the models measured on a category's benchmarks (see the module docstring)."""
+    """Rank the models measured on a category's benchmarks (see the module docstring).
+
+    scores may be only those of the benchmarks that can be in the core set
+    (core_candidates); measured_model_count then says how many models have a result
+    anywhere in the category, which those scores alone cannot tell.
+    """
     known = {benchmark.id for benchmark in benchmarks}
     scores = [score for score in scores if score.benchmark_id in known]
     core = core_set(benchmarks, scores, size=size)
@@ -164,7 +184,11 @@ def rank_category(
         core=core,
         required_coverage=required,
         entries=tuple(entries),
-        measured_model_count=len({score.ai_model_id for score in scores}),
+        measured_model_count=(
+            len({score.ai_model_id for score in scores})
+            if measured_model_count is None
+            else measured_model_count
+        ),
     )
 
 

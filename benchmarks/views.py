@@ -1,10 +1,9 @@
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, When
-from django.db.models.functions import Coalesce, Lower
+from django.db.models import Case, Count, Exists, When
+from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -18,14 +17,14 @@ from benchmarks.charts import progress_chart
 from benchmarks.context_processors import DEMO_URL_PREFIX
 from benchmarks.forms import LeaderboardForm, LeaderboardQuery, leaderboard_query
 from benchmarks.listing import download_response, page_number, wants_partial
-from benchmarks.models import Benchmark, Category, Result
+from benchmarks.models import Benchmark, Category, Result, model_count
 from benchmarks.rankings import (
-    CORE_SET_SIZE,
     CategoryBenchmark,
     CategoryRanking,
     RankedModel,
     RankingRow,
     ResultScore,
+    core_candidates,
     rank_category,
     ranking_rows,
 )
@@ -51,20 +50,6 @@ class CategoryLeaders:
     rows: list[RankingRow[AIModel]]
 
 
-def core_candidates(
-    counted: Iterable[tuple[CategoryBenchmark, int]], *, size: int = CORE_SET_SIZE
-) -> list[CategoryBenchmark]:
-    """The benchmarks that can be in a category's core set, given how many models have a
-    normalized score on each: those with as many as the size-th most. Ties at that
-    boundary are all kept; rank_category picks among them as the category page does."""
-    counted = [(benchmark, count) for benchmark, count in counted if count > 0]
-    if not counted:
-        return []
-    counts = sorted((count for _, count in counted), reverse=True)
-    floor = counts[min(size, len(counts)) - 1]
-    return [benchmark for benchmark, count in counted if count >= floor]
-
-
 def podium(ranking: CategoryRanking, places: int = HOME_LEADERS) -> list[RankedModel]:
     """The entries that can be among the first `places` rows: everyone tied with the last."""
     if not ranking.entries:
@@ -80,13 +65,7 @@ def _category_leaders(categories: list[Category]) -> list[CategoryLeaders]:
     memberships = (
         Benchmark.categories.through.objects.filter(category__in=categories)
         .values("category_id", "benchmark_id", "benchmark__name", "benchmark__higher_is_better")
-        .annotate(
-            scored=Count(
-                "benchmark__results__ai_model",
-                filter=Q(benchmark__results__normalized_score__isnull=False),
-                distinct=True,
-            )
-        )
+        .annotate(scored=model_count("benchmark_id", scored=True))
         .order_by()
     )
     counted: dict[int, list[tuple[CategoryBenchmark, int]]] = defaultdict(list)
@@ -337,17 +316,6 @@ def _categories_and_related(benchmark: Benchmark) -> tuple[list[Category], list[
     measured first) with all their categories, in one query of the category links of
     the benchmark and of those related ones. Each benchmark's categories are set as
     its prefetched `categories`, as prefetch_related would."""
-
-    def model_count(benchmark_id: str) -> Coalesce:
-        """How many models have a result on the benchmark that benchmark_id names."""
-        count = (
-            Result.objects.filter(benchmark=OuterRef(benchmark_id))
-            .order_by()
-            .values("benchmark_id")
-            .annotate(count=Count("ai_model", distinct=True))
-            .values("count")
-        )
-        return Coalesce(Subquery(count), 0)
 
     # Counted per related benchmark in a correlated subquery: joining the results to the
     # category links and counting over the join is what made this query slow. The

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest, Lower
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
@@ -11,8 +11,14 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from benchmarks.listing import Column, column_headers, page_number, wants_partial
-from benchmarks.models import Benchmark, Category, Result
-from benchmarks.rankings import CategoryBenchmark, ResultScore, rank_category, ranking_rows
+from benchmarks.models import Benchmark, Category, Result, model_count
+from benchmarks.rankings import (
+    CategoryBenchmark,
+    ResultScore,
+    core_candidates,
+    rank_category,
+    ranking_rows,
+)
 from config.caching import cache_public_page
 from models_registry.models import AIModel
 
@@ -200,21 +206,36 @@ def category_list(request: HttpRequest) -> HttpResponse:
 # A history restore also says HX-Request but gets the whole page: vary on both.
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    category = get_object_or_404(Category, slug=slug)
+    # With how many models have a result anywhere in the category, for the ranking's
+    # "N more models measured" (the scores below are only the core candidates').
+    measured = (
+        Result.objects.filter(benchmark__categories=OuterRef("pk"))
+        .order_by()
+        .values("benchmark__categories")
+        .annotate(count=Count("ai_model", distinct=True))
+        .values("count")
+    )
+    category = get_object_or_404(
+        Category.objects.annotate(measured=Coalesce(Subquery(measured), 0)), slug=slug
+    )
     benchmarks = list(
         category.benchmarks.with_model_count()
+        .annotate(scored_count=model_count("pk", scored=True))
         .only("slug", "name", "higher_is_better")
         .order_by("-model_count", Lower("name"), "pk")
     )
+    # Only the benchmarks that can be in the core set: a category of 168 benchmarks
+    # has 70,000 scores, its ten most measured a tenth of them.
+    candidates = core_candidates(
+        (CategoryBenchmark(b.pk, b.name, b.higher_is_better), b.scored_count) for b in benchmarks
+    )
     scores = [
         ResultScore(**row)
-        for row in Result.objects.filter(benchmark__in=[b.pk for b in benchmarks])
+        for row in Result.objects.filter(benchmark__in=[b.id for b in candidates])
         .order_by()
         .values("ai_model_id", "benchmark_id", "normalized_score")
     ]
-    ranking = rank_category(
-        [CategoryBenchmark(b.pk, b.name, b.higher_is_better) for b in benchmarks], scores
-    )
+    ranking = rank_category(candidates, scores, measured_model_count=category.measured)
     ai_models = (
         AIModel.objects.filter(pk__in=[entry.ai_model_id for entry in ranking.entries])
         .select_related("organization", "license")

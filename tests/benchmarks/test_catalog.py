@@ -594,3 +594,23 @@ def test_a_long_category_ranking_shows_100_rows_a_page_with_global_ranks(client)
     ranks = re.findall(r'<td class="num">(\d+)</td>\s*<th scope="row"><a [^>]+>Model 1', content)
     assert ranks[0] == "101" and ranks[-1] == "150"
     assert client.get("/categories/long/?page=x").status_code == 200
+
+
+def test_models_measured_only_outside_the_core_set_count_as_measured_not_ranked(client):
+    """The page reads the scores of the core candidates only; models measured only
+    elsewhere in the category, or only without a normalized score, still count."""
+    category = make_category(slug="edge")
+    core = [make_benchmark(categories=[category]) for _ in range(10)]
+    ranked = [make_ai_model(), make_ai_model()]
+    for benchmark in core:
+        for ai_model in ranked:
+            make_result(ai_model=ai_model, benchmark=benchmark)
+    for _ in range(2):  # one model each, on a benchmark outside the core set
+        make_result(benchmark=make_benchmark(categories=[category]))
+    make_result(benchmark=core[0], normalized_score=None, score=Decimal(7))
+
+    content = " ".join(client.get("/categories/edge/").content.decode().split())
+
+    assert "(of its 12)" in content
+    assert content.count("10 of 10 benchmarks") == 2
+    assert "3 more models measured in this category have too few" in content

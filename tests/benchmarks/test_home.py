@@ -10,8 +10,8 @@ from django.template.defaultfilters import floatformat
 from django.test.utils import CaptureQueriesContext
 
 from benchmarks.context_processors import DEMO_URL_PREFIX
-from benchmarks.rankings import CategoryBenchmark, CategoryRanking, RankedModel
-from benchmarks.views import core_candidates, podium
+from benchmarks.rankings import CategoryBenchmark, CategoryRanking, RankedModel, core_candidates
+from benchmarks.views import podium
 from models_registry.models import DatePrecision
 from tests.factories import (
     make_ai_model,
