@@ -6,8 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from benchmarks.models import Result
-from benchmarks.ranks import RankedResult, ranked_best_results
+from benchmarks.models import Benchmark, Result, model_count
+from benchmarks.ranks import RankedResult, best_per_model_and_benchmark, better, ranked_in_sql
 from config.caching import cache_public_page
 from models_registry.models import AIModel, Organization
 
@@ -38,10 +38,25 @@ def best_results(organization: Organization) -> list[RankedResult]:
     """The organization's best result on each benchmark its models have a result on,
     ranked among every model's; the benchmarks with the most models first.
 
-    Two queries: the organization's results, then every result on their benchmarks.
+    Three queries: the benchmarks that can be among the first BEST_RESULTS_SHOWN (those
+    with as many models as the last of them, ties kept), the organization's results on
+    them, and the ranks of its best result on each. Reading every result of every
+    benchmark the organization is on took a second for one of 170 models.
     """
+    scored = Result.objects.filter(
+        ai_model__organization=organization, normalized_score__isnull=False
+    )
+    counted = list(
+        Benchmark.objects.filter(pk__in=scored.values("benchmark_id"))
+        .annotate(model_count=model_count("pk", scored=True))
+        .order_by("-model_count")
+        .values_list("pk", "model_count")
+    )
+    if not counted:
+        return []
+    floor = counted[min(BEST_RESULTS_SHOWN, len(counted)) - 1][1]
     own = (
-        Result.objects.filter(ai_model__organization=organization)
+        scored.filter(benchmark__in=[pk for pk, count in counted if count >= floor])
         .select_related("ai_model", "benchmark")
         .only(
             "score",
@@ -54,13 +69,18 @@ def best_results(organization: Organization) -> list[RankedResult]:
         )
         .order_by("pk")
     )
-    best: dict[int, RankedResult] = {}
-    for ranked in ranked_best_results(own):
-        current = best.get(ranked.result.benchmark_id)
-        if current is None or ranked.rank < current.rank:
-            best[ranked.result.benchmark_id] = ranked
+    # The best of the organization's results on each benchmark, the first of equals: the
+    # one with the best rank there, so it is the only one that needs ranking.
+    best: dict[int, Result] = {}
+    for result in best_per_model_and_benchmark(own):
+        current = best.get(result.benchmark_id)
+        if current is None or better(
+            result.benchmark.higher_is_better, result.normalized_score, current.normalized_score
+        ):
+            best[result.benchmark_id] = result
     ordered = sorted(
-        best.values(), key=lambda best: (-best.model_count, best.result.benchmark.name.lower())
+        ranked_in_sql(list(best.values())),
+        key=lambda best: (-best.model_count, best.result.benchmark.name.lower()),
     )
     return ordered[:BEST_RESULTS_SHOWN]
 
