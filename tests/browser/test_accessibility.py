@@ -161,3 +161,22 @@ def test_axe_runs_under_the_pages_content_security_policy(live_server, page, cat
     )
     found = {line.split(" ")[0] for line in violations(page)}
     assert {"image-alt", "color-contrast"} <= found
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_no_axe_violation_on_paged_leaderboards_and_rankings(live_server, page, scheme):
+    """120 models: the benchmark leaderboard and the category ranking show their pager."""
+    category = make_category(slug="long", name="Long")
+    benchmark = make_benchmark(slug="long", name="Long", categories=[category])
+    for n in range(1, 121):
+        make_result(
+            ai_model=make_ai_model(name=f"Model {n:03}"),
+            benchmark=benchmark,
+            score=Decimal(1000 - n) / 1000,
+        )
+    page.emulate_media(color_scheme=scheme)
+    for path in ("/benchmarks/long/?page=2", "/categories/long/?page=2"):
+        load(page, live_server.url + path)
+        assert page.get_by_role("navigation", name="Pages").is_visible()
+        assert violations(page) == []
+    assert page.console_errors == []
