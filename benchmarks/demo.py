@@ -23,7 +23,13 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from benchmarks.context_processors import DEMO_URL_PREFIX
-from benchmarks.models import Benchmark, Category, Result
+from benchmarks.models import (
+    Benchmark,
+    Category,
+    Result,
+    model_counts_refreshed_once,
+    refresh_model_counts,
+)
 from benchmarks.services import has_history
 from config.caching import data_changed
 from models_registry.models import (
@@ -1280,7 +1286,9 @@ def load_demo(*, models: int, benchmarks: int, seed: int) -> DemoSummary:
     data = build_demo(models=models, benchmarks=benchmarks, seed=seed)
     refuse_slug_clashes(data)
     summary = save_demo(data)
-    # Bulk writes and copy_into_history send no signals: cached pages learn of them here.
+    # Bulk writes and copy_into_history send no signals: the model counts are refreshed
+    # and cached pages learn of them here.
+    refresh_model_counts()
     data_changed()
     return summary
 
@@ -1436,27 +1444,32 @@ def delete_demo() -> DemoSummary:
         .distinct()
     )
     deleted: Counter[str] = Counter()
-    for queryset in (
-        Result.objects.filter(source_url__startswith=DEMO_URL_PREFIX),
-        Offering.objects.filter(Q(provider__in=providers) | Q(ai_model__in=ai_models)),
-        ai_models,
-        benchmarks,
-        Category.objects.filter(pk__in=category_ids),
-        # A demo licence that a real model uses stays until that model no longer does.
-        License.objects.filter(slug__startswith=DEMO_LICENSE_SLUG_PREFIX, ai_models__isnull=True),
-        providers,
-        organizations,
-    ):
-        for chunk in itertools.batched(list(queryset.values_list("pk", flat=True)), BATCH_SIZE):
-            # In chunks: the collector that applies each on_delete rule sends every primary
-            # key it collected as one parameter list, past SQLite's and PostgreSQL's limits.
-            # It needs only the keys, except for a model that keeps history: its deletion
-            # record holds the whole row, which simple-history would otherwise fetch again
-            # one row at a time.
-            rows = queryset.model.objects.filter(pk__in=chunk)
-            if not has_history(queryset.model):
-                rows = rows.only("pk")
-            deleted.update(rows.delete()[1])
+    # Results deleted here (and cascaded from the models and benchmarks) count again
+    # once per benchmark, at the end.
+    with model_counts_refreshed_once():
+        for queryset in (
+            Result.objects.filter(source_url__startswith=DEMO_URL_PREFIX),
+            Offering.objects.filter(Q(provider__in=providers) | Q(ai_model__in=ai_models)),
+            ai_models,
+            benchmarks,
+            Category.objects.filter(pk__in=category_ids),
+            # A demo licence that a real model uses stays until that model no longer does.
+            License.objects.filter(
+                slug__startswith=DEMO_LICENSE_SLUG_PREFIX, ai_models__isnull=True
+            ),
+            providers,
+            organizations,
+        ):
+            for chunk in itertools.batched(list(queryset.values_list("pk", flat=True)), BATCH_SIZE):
+                # In chunks: the collector that applies each on_delete rule sends every primary
+                # key it collected as one parameter list, past SQLite's and PostgreSQL's limits.
+                # It needs only the keys, except for a model that keeps history: its deletion
+                # record holds the whole row, which simple-history would otherwise fetch again
+                # one row at a time.
+                rows = queryset.model.objects.filter(pk__in=chunk)
+                if not has_history(queryset.model):
+                    rows = rows.only("pk")
+                deleted.update(rows.delete()[1])
     data_changed()
     return DemoSummary(
         **{

@@ -1,6 +1,9 @@
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal
 
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -36,9 +39,10 @@ class Category(TimestampedModel):
 def model_count(benchmark: models.Expression | str, *, scored: bool = False) -> Coalesce:
     """How many distinct models have a result on the benchmark that `benchmark` names (an
     OuterRef, or the name of the outer query's benchmark id column), or only a result
-    with a normalized score when `scored`. A correlated subquery that reads
-    result_benchmark_model_idx alone: counting over a join of the results to the
-    benchmarks, then grouping, took ten times as long on 100,000 results."""
+    with a normalized score when `scored`: what Benchmark.model_count and
+    scored_model_count store. A correlated subquery that reads result_benchmark_model_idx
+    alone: counting over a join of the results to the benchmarks, then grouping, took
+    ten times as long on 100,000 results."""
     if isinstance(benchmark, str):
         benchmark = models.OuterRef(benchmark)
     results = Result.objects.filter(benchmark=benchmark)
@@ -53,10 +57,25 @@ def model_count(benchmark: models.Expression | str, *, scored: bool = False) -> 
     return Coalesce(models.Subquery(count), 0)
 
 
-class BenchmarkQuerySet(models.QuerySet):
-    def with_model_count(self) -> "BenchmarkQuerySet":
-        """Annotate model_count: how many distinct models have a result on it."""
-        return self.annotate(model_count=model_count("pk"))
+def refresh_model_counts(benchmark_ids: Iterable[int] | None = None) -> None:
+    """Count again the models of these benchmarks (of all when None).
+
+    Called in the transaction of every write that can change them: a result saved or
+    deleted (benchmarks.apps connects it), and the bulk writes that send no signal
+    (the LLM Stats import, load_demo).
+    """
+    benchmarks = Benchmark.objects.all()
+    if benchmark_ids is not None:
+        benchmarks = benchmarks.filter(pk__in=list(benchmark_ids))
+    # Lock the rows first (in one order, so writers cannot deadlock): a writer that waits
+    # here counts, in the statement below, with the results another writer committed
+    # meanwhile. Counting in the UPDATE alone, PostgreSQL would count from the snapshot
+    # taken before the wait. No key is changed: adding results is not held up.
+    with transaction.atomic():
+        list(benchmarks.select_for_update(no_key=True).order_by("pk").values_list("pk"))
+        benchmarks.update(
+            model_count=model_count("pk"), scored_model_count=model_count("pk", scored=True)
+        )
 
 
 class Benchmark(TimestampedModel):
@@ -94,9 +113,14 @@ class Benchmark(TimestampedModel):
     paper_published_on = models.DateField("paper published", null=True, blank=True)
     paper_abstract = models.TextField(blank=True)
     implementation_url = models.URLField("implementation", max_length=URL_MAX_LENGTH, blank=True)
+    # Kept by refresh_model_counts, so that the pages that order or rank benchmarks by
+    # how many models they measure read a column instead of counting results: how many
+    # distinct models have a result on it, and a result with a normalized score.
+    model_count = models.PositiveIntegerField(default=0, editable=False)
+    scored_model_count = models.PositiveIntegerField(default=0, editable=False)
 
-    objects = BenchmarkQuerySet.as_manager()
-    history = history()
+    # Derived counts, not curated data: no history of their own.
+    history = history(excluded=["model_count", "scored_model_count"])
 
     class Meta:
         ordering = ["name"]
@@ -250,3 +274,60 @@ class Result(TimestampedModel):
     def __str__(self) -> str:
         method = f" ({self.analysis_method})" if self.analysis_method else ""
         return f"{self.ai_model} on {self.benchmark}{method}: {self.score}"
+
+
+# --- Keeping Benchmark.model_count ------------------------------------------------------
+
+# The benchmarks whose counts wait for the end of a `model_counts_refreshed_once` block,
+# or None outside one.
+_pending_counts: ContextVar[set[int] | None] = ContextVar("pending_counts", default=None)
+
+
+@contextmanager
+def model_counts_refreshed_once() -> Iterator[None]:
+    """Inside, saving or deleting results only notes their benchmarks, whose counts are
+    refreshed once at the end: deleting thousands of results would otherwise count
+    again after each of them. Use it inside the transaction of those writes."""
+    pending: set[int] = set()
+    token = _pending_counts.set(pending)
+    try:
+        yield
+    finally:
+        _pending_counts.reset(token)
+    refresh_model_counts(pending)
+
+
+def _counts_changed(benchmark_ids: set[int]) -> None:
+    pending = _pending_counts.get()
+    if pending is None:
+        refresh_model_counts(benchmark_ids)
+    else:
+        pending |= benchmark_ids
+
+
+def result_saving(sender: type, instance: "Result", raw: bool, **kwargs: object) -> None:
+    """Remember the benchmark a result had, in case the save moves it to another one."""
+    if raw or instance.pk is None:
+        return
+    instance._saved_benchmark_id = (
+        Result.objects.filter(pk=instance.pk).values_list("benchmark_id", flat=True).first()
+    )
+
+
+def result_saved(sender: type, instance: "Result", raw: bool, **kwargs: object) -> None:
+    # loaddata (raw) writes the counts of the benchmarks it loads as they were dumped.
+    if raw:
+        return
+    before = getattr(instance, "_saved_benchmark_id", None)
+    _counts_changed({instance.benchmark_id} | ({before} if before else set()))
+
+
+def result_deleted(sender: type, instance: "Result", **kwargs: object) -> None:
+    _counts_changed({instance.benchmark_id})
+
+
+def benchmark_saved(sender: type, instance: Benchmark, raw: bool, **kwargs: object) -> None:
+    """A save writes every field, the counts too, as they were when the instance was
+    loaded; results may have changed since: count again."""
+    if not raw:
+        _counts_changed({instance.pk})

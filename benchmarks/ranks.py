@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from benchmarks.models import Result, model_count
+from benchmarks.models import Result
 
 
 @dataclass(frozen=True)
@@ -117,7 +117,7 @@ def ranked_in_sql(own: list[Result]) -> list[RankedResult]:
         for row in Result.objects.filter(pk__in=[result.pk for result in own])
         .annotate(
             better=Coalesce(Subquery(better), 0),
-            model_count=model_count("benchmark_id", scored=True),
+            model_count=F("benchmark__scored_model_count"),
         )
         .values("pk", "better", "model_count")
     }

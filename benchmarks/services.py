@@ -24,7 +24,7 @@ from benchmarks.llmstats import (
     plan_import,
     read_tree,
 )
-from benchmarks.models import Benchmark, Category, Result
+from benchmarks.models import Benchmark, Category, Result, refresh_model_counts
 from config.caching import data_changed
 from models_registry.models import AIModel, License, Offering, Organization, Provider
 
@@ -91,6 +91,8 @@ def import_llmstats(*, root: Path, dry_run: bool = False) -> ImportReport:
     importer = _Importer(rows=rows, plan=plan, now=timezone.now())
     report = ImportReport(root=root, dry_run=dry_run, anomalies=plan.anomalies)
     report.counts = importer.run()
+    # Bulk writes send no signals: the benchmarks' model counts are refreshed here.
+    refresh_model_counts()
     if dry_run:
         transaction.set_rollback(True)
     else:

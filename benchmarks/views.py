@@ -2,7 +2,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Count, Exists, When
+from django.db.models import Case, Count, Exists, F, When
 from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -17,7 +17,7 @@ from benchmarks.charts import progress_chart
 from benchmarks.context_processors import DEMO_URL_PREFIX
 from benchmarks.forms import LeaderboardForm, LeaderboardQuery, leaderboard_query
 from benchmarks.listing import download_response, page_number, wants_partial
-from benchmarks.models import Benchmark, Category, Result, model_count
+from benchmarks.models import Benchmark, Category, Result
 from benchmarks.rankings import (
     CategoryBenchmark,
     CategoryRanking,
@@ -64,8 +64,13 @@ def _category_leaders(categories: list[Category]) -> list[CategoryLeaders]:
     on the benchmarks that can be in a core set, and the models at the top."""
     memberships = (
         Benchmark.categories.through.objects.filter(category__in=categories)
-        .values("category_id", "benchmark_id", "benchmark__name", "benchmark__higher_is_better")
-        .annotate(scored=model_count("benchmark_id", scored=True))
+        .values(
+            "category_id",
+            "benchmark_id",
+            "benchmark__name",
+            "benchmark__higher_is_better",
+            scored=F("benchmark__scored_model_count"),
+        )
         .order_by()
     )
     counted: dict[int, list[tuple[CategoryBenchmark, int]]] = defaultdict(list)
@@ -119,8 +124,8 @@ def home(request: HttpRequest) -> HttpResponse:
         .order_by("-model_count", Lower("name"), "pk")
         .only("slug", "name")[:HOME_CATEGORIES]
     )
-    benchmarks = (
-        Benchmark.objects.with_model_count().order_by("-model_count", "name").only("slug", "name")
+    benchmarks = Benchmark.objects.order_by("-model_count", "name").only(
+        "slug", "name", "model_count"
     )
     ai_models = (
         AIModel.objects.newest()
@@ -317,24 +322,19 @@ def _categories_and_related(benchmark: Benchmark) -> tuple[list[Category], list[
     the benchmark and of those related ones. Each benchmark's categories are set as
     its prefetched `categories`, as prefetch_related would."""
 
-    # Counted per related benchmark in a correlated subquery: joining the results to the
-    # category links and counting over the join is what made this query slow. The
-    # benchmark shares its own categories, so it is among them: ordered first, it comes
-    # with its six related ones in one list, and the count runs once (an OR of the
-    # benchmark and a list of related ones ran it twice).
+    # The benchmark shares its own categories, so it is among them: ordered first, it
+    # comes with its six related ones in one list.
     sharing = Benchmark.categories.through.objects.filter(category__benchmarks=benchmark).values(
         "benchmark_id"
     )
     shown_ids = (
         Benchmark.objects.filter(pk__in=sharing)
-        .annotate(model_count=model_count("pk"))
         .order_by(Case(When(pk=benchmark.pk, then=0), default=1), "-model_count", "name")
         .values("pk")[: RELATED_BENCHMARKS + 1]
     )
     links = (
         Benchmark.categories.through.objects.filter(benchmark__in=shown_ids)
         .select_related("benchmark", "category")
-        .annotate(model_count=model_count("benchmark_id"))
         .order_by("category__name", "category_id")
     )
     categories: dict[int, list[Category]] = defaultdict(list)
@@ -342,9 +342,7 @@ def _categories_and_related(benchmark: Benchmark) -> tuple[list[Category], list[
     for link in links:
         categories[link.benchmark_id].append(link.category)
         if link.benchmark_id != benchmark.pk and link.benchmark_id not in others:
-            other = link.benchmark
-            other.model_count = link.model_count
-            others[other.pk] = other
+            others[link.benchmark_id] = link.benchmark
     for each in (benchmark, *others.values()):
         # What prefetch_related stores: a queryset whose results are already known.
         prefetched = Category.objects.all()

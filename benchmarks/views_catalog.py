@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from benchmarks.listing import Column, column_headers, page_number, wants_partial
-from benchmarks.models import Benchmark, Category, Result, model_count
+from benchmarks.models import Benchmark, Category, Result
 from benchmarks.rankings import (
     CategoryBenchmark,
     ResultScore,
@@ -129,12 +129,11 @@ def benchmark_rows(filters: BenchmarkFilters, category_ids: dict[str, int]) -> Q
     if filters.modality:
         benchmarks = benchmarks.filter(modality=filters.modality)
     return (
-        benchmarks.with_model_count()
-        .annotate(
+        benchmarks.annotate(
             # A benchmark changes when it is edited or when any of its results is.
             last_update=Greatest("updated_at", Coalesce(Max("results__updated_at"), "updated_at")),
         )
-        .only("slug", "name", "description", "modality", "updated_at")
+        .only("slug", "name", "description", "modality", "updated_at", "model_count")
         .prefetch_related(Prefetch("categories", queryset=Category.objects.only("slug", "name")))
         .order_by(*SORT_OPTIONS[filters.sort].order_by)
     )
@@ -219,15 +218,15 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
         Category.objects.annotate(measured=Coalesce(Subquery(measured), 0)), slug=slug
     )
     benchmarks = list(
-        category.benchmarks.with_model_count()
-        .annotate(scored_count=model_count("pk", scored=True))
-        .only("slug", "name", "higher_is_better")
-        .order_by("-model_count", Lower("name"), "pk")
+        category.benchmarks.only(
+            "slug", "name", "higher_is_better", "model_count", "scored_model_count"
+        ).order_by("-model_count", Lower("name"), "pk")
     )
     # Only the benchmarks that can be in the core set: a category of 168 benchmarks
     # has 70,000 scores, its ten most measured a tenth of them.
     candidates = core_candidates(
-        (CategoryBenchmark(b.pk, b.name, b.higher_is_better), b.scored_count) for b in benchmarks
+        (CategoryBenchmark(b.pk, b.name, b.higher_is_better), b.scored_model_count)
+        for b in benchmarks
     )
     scores = [
         ResultScore(**row)

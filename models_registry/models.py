@@ -1,3 +1,5 @@
+from collections.abc import Iterable
+
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -54,8 +56,8 @@ class TicketedHistory(models.Model):
         abstract = True
 
 
-def history() -> HistoricalRecords:
-    return HistoricalRecords(bases=[TicketedHistory], excluded_fields=["updated_at"])
+def history(*, excluded: Iterable[str] = ()) -> HistoricalRecords:
+    return HistoricalRecords(bases=[TicketedHistory], excluded_fields=["updated_at", *excluded])
 
 
 class DatePrecision(models.TextChoices):

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from benchmarks.models import Benchmark, Result, model_count
+from benchmarks.models import Benchmark, Result
 from benchmarks.ranks import RankedResult, best_per_model_and_benchmark, better, ranked_in_sql
 from config.caching import cache_public_page
 from models_registry.models import AIModel, Organization
@@ -48,9 +48,8 @@ def best_results(organization: Organization) -> list[RankedResult]:
     )
     counted = list(
         Benchmark.objects.filter(pk__in=scored.values("benchmark_id"))
-        .annotate(model_count=model_count("pk", scored=True))
-        .order_by("-model_count")
-        .values_list("pk", "model_count")
+        .order_by("-scored_model_count")
+        .values_list("pk", "scored_model_count")
     )
     if not counted:
         return []

@@ -32,6 +32,32 @@ def _empty_cache():
         bump_data_version()
 
 
+@pytest.fixture(autouse=True)
+def _model_counts_kept(request):
+    """After every test that writes to the database, each benchmark's stored model
+    counts are still what its results say: whatever path a test writes results by
+    (admin, triage, revert, import, demo data), a path that forgets them fails here."""
+    if "_django_db_helper" not in request.fixturenames:
+        yield
+        return
+    # Set up before this fixture, so torn down (rolled back) after its check.
+    request.getfixturevalue("_django_db_helper")
+    yield
+    from django.db import connection
+    from django.db.models import F, Q
+
+    from benchmarks.models import Benchmark, model_count
+
+    if connection.connection is None or not connection.is_usable():
+        return  # a test that cut the connection on purpose
+    stale = list(
+        Benchmark.objects.annotate(counted=model_count("pk"), scored=model_count("pk", scored=True))
+        .filter(~Q(model_count=F("counted")) | ~Q(scored_model_count=F("scored")))
+        .values_list("slug", "model_count", "counted", "scored_model_count", "scored")
+    )
+    assert not stale, f"stored model counts differ from the results (slug, kept, counted): {stale}"
+
+
 @pytest.fixture
 def uncached_pages(settings):
     """Every request renders its page: for query counts, and for tests that change rows

@@ -780,7 +780,8 @@ def test_queries_do_not_grow_with_the_tree(tmp_path: Path) -> None:
 
     assert large_report.counts["results"].created == 5 * small_report.counts["results"].created
     assert large_report.counts["offerings"].created == 5 * small_report.counts["offerings"].created
-    assert small_queries <= 30
+    # Including those that lock the benchmarks and count their models again.
+    assert small_queries <= 33
     assert large_queries == small_queries
 
 

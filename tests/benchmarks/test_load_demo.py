@@ -144,6 +144,8 @@ def make_real_rows() -> dict[str, models.Model]:
     provider = make_provider(website="https://example.com/")
     category = make_category(slug="reasoning", name="Reasoning")
     benchmark = make_benchmark(categories=[category], paper_url="https://example.org/paper")
+    result = make_result(ai_model=ai_model, benchmark=benchmark)
+    benchmark.refresh_from_db()  # its model counts now say one
     return {
         "organization": organization,
         "license": license,
@@ -152,7 +154,7 @@ def make_real_rows() -> dict[str, models.Model]:
         "offering": make_offering(ai_model=ai_model, provider=provider),
         "category": category,
         "benchmark": benchmark,
-        "result": make_result(ai_model=ai_model, benchmark=benchmark),
+        "result": result,
     }
 
 

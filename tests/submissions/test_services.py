@@ -1,18 +1,17 @@
 """The curators' triage services: status moves, accepting, applying and reverting."""
 
 import datetime
-import threading
-import time
 from decimal import Decimal
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from benchmarks.models import Benchmark, Result
 from submissions import notifications, services
 from submissions.models import DataReport, ResultSubmission
 from submissions.services import CorrectionError, TicketStateError
+from tests.concurrency import HOLD_SECONDS, second_during_first
 from tests.factories import make_ai_model, make_benchmark, make_result
 from tests.test_curators import make_curator, make_data_report, make_result_submission
 
@@ -534,47 +533,26 @@ def test_two_curators_accepting_at_once_cannot_both_succeed(mailed):
         )
     submission = make_result_submission(score=Decimal("0.5"))
     first_curator, second_curator = make_curator(), make_curator()
-    first_holds_the_lock = threading.Event()
     outcomes: dict[str, object] = {}
 
     def accept(name: str, curator) -> None:
         services.accept_submission(
             submission=submission, curator=curator, public_reason=f"By {name}", base_url=BASE_URL
         )
-
-    def first() -> None:
-        try:
-            with transaction.atomic():
-                accept("first", first_curator)
-                first_holds_the_lock.set()
-                time.sleep(0.5)
-            outcomes["first"] = "accepted"
-        finally:
-            first_holds_the_lock.set()
-            connection.close()
+        outcomes[name] = "accepted"
 
     def second() -> None:
-        first_holds_the_lock.wait(timeout=10)
         try:
             accept("second", second_curator)
-            outcomes["second"] = "accepted"
         except TicketStateError as error:
             outcomes["second"] = error
-        finally:
-            outcomes["second finished"] = time.monotonic()
-            connection.close()
 
-    threads = [threading.Thread(target=first), threading.Thread(target=second)]
-    started = time.monotonic()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    waited = second_during_first(lambda: accept("first", first_curator), second)
 
     assert outcomes["first"] == "accepted"
     assert isinstance(outcomes["second"], TicketStateError)
     assert "already accepted" in str(outcomes["second"])
-    assert outcomes["second finished"] - started >= 0.5, "the second waited for the lock"
+    assert waited >= HOLD_SECONDS, "the second waited for the lock"
     assert Result.objects.count() == 1
     assert list(Result.history.values_list("history_change_reason", flat=True)) == ["By first"]
     assert [status for _, status, _ in mailed] == [SUBMISSION.ACCEPTED]

@@ -1,0 +1,128 @@
+"""Benchmark.model_count and scored_model_count follow every write of the results.
+
+Besides these tests, an autouse fixture (tests/conftest.py) checks after every test
+that writes to the database that each benchmark's stored counts are what its results
+say, so every write path the suite takes (admin, triage, reverts, the import,
+load_demo, loaddata) is checked too.
+"""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from benchmarks.demo import load_demo
+from benchmarks.models import Benchmark, Result, model_count, model_counts_refreshed_once
+from tests.concurrency import HOLD_SECONDS, second_during_first
+from tests.factories import make_ai_model, make_benchmark, make_result
+
+pytestmark = pytest.mark.django_db
+
+
+def counts(benchmark: Benchmark) -> tuple[int, int]:
+    benchmark.refresh_from_db()
+    return benchmark.model_count, benchmark.scored_model_count
+
+
+def live_counts(benchmark: Benchmark) -> tuple[int, int]:
+    counted = Benchmark.objects.filter(pk=benchmark.pk).annotate(
+        all=model_count("pk"), scored=model_count("pk", scored=True)
+    )
+    return counted.values_list("all", "scored").get()
+
+
+def test_counts_follow_results_created_changed_moved_and_deleted():
+    first, second = make_benchmark(), make_benchmark()
+    gpt, claude = make_ai_model(), make_ai_model()
+    assert counts(first) == (0, 0)
+
+    make_result(benchmark=first, ai_model=gpt)
+    make_result(benchmark=first, ai_model=gpt, analysis_method="5-shot")  # same model
+    unscored = make_result(benchmark=first, ai_model=claude, normalized_score=None)
+    assert counts(first) == (2, 1)
+
+    unscored.normalized_score = Decimal("0.4")
+    unscored.save()
+    assert counts(first) == (2, 2)
+
+    unscored.benchmark = second
+    unscored.save()
+    assert counts(first) == (1, 1)
+    assert counts(second) == (1, 1)
+
+    unscored.delete()
+    assert counts(second) == (0, 0)
+
+
+def test_deleting_a_model_counts_its_benchmarks_again():
+    benchmarks = [make_benchmark() for _ in range(3)]
+    doomed, kept = make_ai_model(), make_ai_model()
+    for benchmark in benchmarks:
+        make_result(benchmark=benchmark, ai_model=doomed)
+    make_result(benchmark=benchmarks[0], ai_model=kept)
+
+    doomed.delete()
+
+    assert [counts(benchmark) for benchmark in benchmarks] == [(1, 1), (0, 0), (0, 0)]
+
+
+def test_saving_a_benchmark_loaded_before_its_results_keeps_their_counts():
+    benchmark = make_benchmark()
+    stale = Benchmark.objects.get(pk=benchmark.pk)  # counts 0, as an edit form loads it
+    make_result(benchmark=benchmark)
+
+    stale.description = "Edited."
+    stale.save()
+
+    assert counts(benchmark) == (1, 1)
+
+
+@pytest.mark.parametrize("deleted", [3, 30])
+def test_results_deleted_in_one_block_are_counted_once(deleted):
+    benchmark = make_benchmark()
+    for _ in range(deleted):
+        make_result(benchmark=benchmark)
+    make_result(benchmark=benchmark)
+
+    with CaptureQueriesContext(connection) as queries, model_counts_refreshed_once():
+        for result in Result.objects.filter(benchmark=benchmark)[:deleted]:
+            result.delete()
+    recounts = [q for q in queries if q["sql"].startswith('UPDATE "benchmarks_benchmark"')]
+
+    assert len(recounts) == 1
+    assert counts(benchmark) == live_counts(benchmark) == (1, 1)
+
+
+def test_demo_data_comes_with_its_counts():
+    load_demo(models=15, benchmarks=10, seed=1)
+
+    benchmarks = list(Benchmark.objects.all())
+    assert sum(benchmark.model_count for benchmark in benchmarks) > 0
+    for benchmark in benchmarks:
+        assert counts(benchmark) == live_counts(benchmark)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_results_added_at_once_are_both_counted():
+    """The second writer's count waits for the first's transaction, then sees its result.
+    Counting in the UPDATE alone, the second would count from a snapshot taken before
+    the first committed, and store one model where there are two."""
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "the in-memory SQLite test database has no row locks (its writers take turns "
+            "with table locks), so the race runs on PostgreSQL only"
+        )
+    benchmark = make_benchmark()
+    first_model, second_model = make_ai_model(), make_ai_model()
+
+    def second() -> None:
+        with transaction.atomic():
+            make_result(benchmark=benchmark, ai_model=second_model)
+
+    waited = second_during_first(
+        lambda: make_result(benchmark=benchmark, ai_model=first_model), second
+    )
+
+    assert waited >= HOLD_SECONDS, "the second waited for the first"
+    assert counts(benchmark) == live_counts(benchmark) == (2, 2)
