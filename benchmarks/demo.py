@@ -27,8 +27,8 @@ from benchmarks.models import (
     Benchmark,
     Category,
     Result,
-    model_counts_refreshed_once,
-    refresh_model_counts,
+    refresh_result_stats,
+    result_stats_refreshed_once,
 )
 from benchmarks.services import has_history
 from config.caching import data_changed
@@ -1288,7 +1288,7 @@ def load_demo(*, models: int, benchmarks: int, seed: int) -> DemoSummary:
     summary = save_demo(data)
     # Bulk writes and copy_into_history send no signals: the model counts are refreshed
     # and cached pages learn of them here.
-    refresh_model_counts()
+    refresh_result_stats()
     data_changed()
     return summary
 
@@ -1446,7 +1446,7 @@ def delete_demo() -> DemoSummary:
     deleted: Counter[str] = Counter()
     # Results deleted here (and cascaded from the models and benchmarks) count again
     # once per benchmark, at the end.
-    with model_counts_refreshed_once():
+    with result_stats_refreshed_once():
         for queryset in (
             Result.objects.filter(source_url__startswith=DEMO_URL_PREFIX),
             Offering.objects.filter(Q(provider__in=providers) | Q(ai_model__in=ai_models)),

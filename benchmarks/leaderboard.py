@@ -38,7 +38,6 @@ class Row:
     release_date_precision: str
     recorded_on: datetime.date | None
     source_url: str
-    updated_at: datetime.datetime
     rank: int | None = None
 
     def ranked_as(self, rank: int | None) -> "Row":
@@ -191,7 +190,7 @@ def summarize(
     board: Sequence[Row],
     *,
     max_score: Decimal,
-    benchmark_updated: datetime.datetime,
+    last_updated: datetime.datetime | None,
 ) -> Summary:
     """Facts about a benchmark from all its results and its ranked one-per-model board.
 
@@ -216,7 +215,7 @@ def summarize(
             (sum(scored) / len(scored) * max_score).quantize(Decimal("0.001")) if scored else None
         ),
         best_open=next((row for row in board if row.is_open and row.rank), None),
-        last_updated=max([benchmark_updated, *(row.updated_at for row in results)]),
+        last_updated=last_updated,
         organizations=sorted(
             {(row.organization_slug, row.organization_name) for row in results},
             key=lambda pair: pair[1].lower(),

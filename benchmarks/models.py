@@ -1,3 +1,4 @@
+import datetime
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -57,8 +58,16 @@ def model_count(benchmark: models.Expression | str, *, scored: bool = False) -> 
     return Coalesce(models.Subquery(count), 0)
 
 
-def refresh_model_counts(benchmark_ids: Iterable[int] | None = None) -> None:
-    """Count again the models of these benchmarks (of all when None).
+def results_updated_at() -> models.Subquery:
+    """When the outer query's benchmark's most recently changed result changed (None
+    without results): what Benchmark.results_updated_at stores."""
+    newest = Result.objects.filter(benchmark=models.OuterRef("pk")).order_by("-updated_at")
+    return models.Subquery(newest.values("updated_at")[:1])
+
+
+def refresh_result_stats(benchmark_ids: Iterable[int] | None = None) -> None:
+    """Count again the models of these benchmarks (of all when None), and note when
+    their results last changed.
 
     Called in the transaction of every write that can change them: a result saved or
     deleted (benchmarks.apps connects it), and the bulk writes that send no signal
@@ -74,7 +83,9 @@ def refresh_model_counts(benchmark_ids: Iterable[int] | None = None) -> None:
     with transaction.atomic():
         list(benchmarks.select_for_update(no_key=True).order_by("pk").values_list("pk"))
         benchmarks.update(
-            model_count=model_count("pk"), scored_model_count=model_count("pk", scored=True)
+            model_count=model_count("pk"),
+            scored_model_count=model_count("pk", scored=True),
+            results_updated_at=results_updated_at(),
         )
 
 
@@ -113,14 +124,16 @@ class Benchmark(TimestampedModel):
     paper_published_on = models.DateField("paper published", null=True, blank=True)
     paper_abstract = models.TextField(blank=True)
     implementation_url = models.URLField("implementation", max_length=URL_MAX_LENGTH, blank=True)
-    # Kept by refresh_model_counts, so that the pages that order or rank benchmarks by
-    # how many models they measure read a column instead of counting results: how many
-    # distinct models have a result on it, and a result with a normalized score.
+    # Kept by refresh_result_stats, so that the pages that order or rank benchmarks by
+    # how many models they measure, or list when they changed, read a column instead
+    # of going through the results: how many distinct models have a result on it, and
+    # a result with a normalized score; when its most recently changed result changed.
     model_count = models.PositiveIntegerField(default=0, editable=False)
     scored_model_count = models.PositiveIntegerField(default=0, editable=False)
+    results_updated_at = models.DateTimeField(null=True, editable=False)
 
-    # Derived counts, not curated data: no history of their own.
-    history = history(excluded=["model_count", "scored_model_count"])
+    # Derived from the results, not curated data: no history of their own.
+    history = history(excluded=["model_count", "scored_model_count", "results_updated_at"])
 
     class Meta:
         ordering = ["name"]
@@ -139,6 +152,11 @@ class Benchmark(TimestampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("benchmarks:detail", args=[self.slug])
+
+    @property
+    def last_updated(self) -> datetime.datetime:
+        """When it, or the last of its results to change, changed."""
+        return max(self.updated_at, self.results_updated_at or self.updated_at)
 
     @property
     def author_list(self) -> list[str]:
@@ -165,7 +183,6 @@ class ResultQuerySet(models.QuerySet):
             "status",
             "recorded_on",
             "source_url",
-            "updated_at",
             result_id=F("pk"),
             model_slug=F("ai_model__slug"),
             model_name=F("ai_model__name"),
@@ -278,13 +295,13 @@ class Result(TimestampedModel):
 
 # --- Keeping Benchmark.model_count ------------------------------------------------------
 
-# The benchmarks whose counts wait for the end of a `model_counts_refreshed_once` block,
+# The benchmarks whose counts wait for the end of a `result_stats_refreshed_once` block,
 # or None outside one.
 _pending_counts: ContextVar[set[int] | None] = ContextVar("pending_counts", default=None)
 
 
 @contextmanager
-def model_counts_refreshed_once() -> Iterator[None]:
+def result_stats_refreshed_once() -> Iterator[None]:
     """Inside, saving or deleting results only notes their benchmarks, whose counts are
     refreshed once at the end: deleting thousands of results would otherwise count
     again after each of them. Use it inside the transaction of those writes."""
@@ -294,13 +311,13 @@ def model_counts_refreshed_once() -> Iterator[None]:
         yield
     finally:
         _pending_counts.reset(token)
-    refresh_model_counts(pending)
+    refresh_result_stats(pending)
 
 
 def _counts_changed(benchmark_ids: set[int]) -> None:
     pending = _pending_counts.get()
     if pending is None:
-        refresh_model_counts(benchmark_ids)
+        refresh_result_stats(benchmark_ids)
     else:
         pending |= benchmark_ids
 

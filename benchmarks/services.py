@@ -24,7 +24,7 @@ from benchmarks.llmstats import (
     plan_import,
     read_tree,
 )
-from benchmarks.models import Benchmark, Category, Result, refresh_model_counts
+from benchmarks.models import Benchmark, Category, Result, refresh_result_stats
 from config.caching import data_changed
 from models_registry.models import AIModel, License, Offering, Organization, Provider
 
@@ -92,7 +92,7 @@ def import_llmstats(*, root: Path, dry_run: bool = False) -> ImportReport:
     report = ImportReport(root=root, dry_run=dry_run, anomalies=plan.anomalies)
     report.counts = importer.run()
     # Bulk writes send no signals: the benchmarks' model counts are refreshed here.
-    refresh_model_counts()
+    refresh_result_stats()
     if dry_run:
         transaction.set_rollback(True)
     else:

@@ -206,7 +206,7 @@ def _board(benchmark: Benchmark, request: HttpRequest) -> Board:
         results,
         ranked_models,
         max_score=benchmark.max_score,
-        benchmark_updated=benchmark.updated_at,
+        last_updated=benchmark.last_updated,
     )
     query = leaderboard_query(request.GET, organizations=summary.organizations)
     board = (

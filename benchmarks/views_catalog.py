@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest, Lower
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
@@ -131,7 +131,7 @@ def benchmark_rows(filters: BenchmarkFilters, category_ids: dict[str, int]) -> Q
     return (
         benchmarks.annotate(
             # A benchmark changes when it is edited or when any of its results is.
-            last_update=Greatest("updated_at", Coalesce(Max("results__updated_at"), "updated_at")),
+            last_update=Greatest("updated_at", Coalesce("results_updated_at", "updated_at")),
         )
         .only("slug", "name", "description", "modality", "updated_at", "model_count")
         .prefetch_related(Prefetch("categories", queryset=Category.objects.only("slug", "name")))

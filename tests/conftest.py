@@ -33,10 +33,11 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
-def _model_counts_kept(request):
+def _result_stats_kept(request):
     """After every test that writes to the database, each benchmark's stored model
-    counts are still what its results say: whatever path a test writes results by
-    (admin, triage, revert, import, demo data), a path that forgets them fails here."""
+    counts and results_updated_at are still what its results say: whatever path a test
+    writes results by (admin, triage, revert, import, demo data), a path that forgets
+    them fails here."""
     if "_django_db_helper" not in request.fixturenames:
         yield
         return
@@ -44,18 +45,26 @@ def _model_counts_kept(request):
     request.getfixturevalue("_django_db_helper")
     yield
     from django.db import connection
-    from django.db.models import F, Q
 
-    from benchmarks.models import Benchmark, model_count
+    from benchmarks.models import Benchmark, model_count, results_updated_at
 
     if connection.connection is None or not connection.is_usable():
         return  # a test that cut the connection on purpose
-    stale = list(
-        Benchmark.objects.annotate(counted=model_count("pk"), scored=model_count("pk", scored=True))
-        .filter(~Q(model_count=F("counted")) | ~Q(scored_model_count=F("scored")))
-        .values_list("slug", "model_count", "counted", "scored_model_count", "scored")
+    rows = Benchmark.objects.annotate(
+        counted=model_count("pk"),
+        scored=model_count("pk", scored=True),
+        changed=results_updated_at(),
+    ).values_list(
+        "slug",
+        "model_count",
+        "scored_model_count",
+        "results_updated_at",
+        "counted",
+        "scored",
+        "changed",
     )
-    assert not stale, f"stored model counts differ from the results (slug, kept, counted): {stale}"
+    stale = [(slug, *values) for slug, *values in rows if values[:3] != values[3:]]
+    assert not stale, f"stored result stats differ from the results (slug, kept, live): {stale}"
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from benchmarks.models import Result, refresh_model_counts
+from benchmarks.models import Result, refresh_result_stats
 from models_registry.models import AIModel
 from tests.factories import (
     make_ai_model,
@@ -317,7 +317,7 @@ def _bulk_results(benchmark, count: int) -> None:
         for i, ai_model in enumerate(models)
     )
     # As the import and load_demo do after their bulk writes.
-    refresh_model_counts([benchmark.pk])
+    refresh_result_stats([benchmark.pk])
 
 
 def _queries(client, url: str, **headers) -> int:

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from benchmarks.models import Benchmark, Result
+from benchmarks.models import Benchmark, Result, refresh_result_stats
 from tests.factories import (
     make_ai_model,
     make_benchmark,
@@ -31,8 +31,11 @@ def names_in_order(response) -> list[str]:
 
 
 def set_updated_at(instance, when: datetime.datetime) -> None:
-    """updated_at is auto_now: only an update() can set it."""
+    """updated_at is auto_now: only an update() can set it (and, for a result, then
+    note it on its benchmark as any write through the ORM does)."""
     type(instance).objects.filter(pk=instance.pk).update(updated_at=when)
+    if isinstance(instance, Result):
+        refresh_result_stats([instance.benchmark_id])
 
 
 def at(day: int) -> datetime.datetime:

@@ -13,7 +13,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from benchmarks import changelog
 from benchmarks.changelog import ADDED, CHANGED, REMOVED, Entry, Snapshot
 from benchmarks.demo import DEMO_REASON
-from benchmarks.models import Result, refresh_model_counts
+from benchmarks.models import Result, refresh_result_stats
 from benchmarks.services import IMPORT_REASON
 from submissions import notifications, services
 from tests.factories import make_ai_model, make_benchmark, make_license
@@ -136,7 +136,7 @@ def imported_result(**fields) -> Result:
         **fields,
     )
     bulk_create_with_history([result], Result, default_change_reason=IMPORT_REASON)
-    refresh_model_counts([result.benchmark_id])  # as the import does
+    refresh_result_stats([result.benchmark_id])  # as the import does
     return result
 
 
@@ -186,7 +186,7 @@ def test_demo_rows_are_not_changes():
         ai_model=make_ai_model(), benchmark=benchmark, score=Decimal(1), normalized_score=1
     )
     bulk_create_with_history([demo], Result, default_change_reason=DEMO_REASON)
-    refresh_model_counts([benchmark.pk])  # as load_demo does
+    refresh_result_stats([benchmark.pk])  # as load_demo does
 
     assert changelog.benchmark_changes(benchmark) == []
 

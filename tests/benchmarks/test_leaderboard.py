@@ -33,7 +33,6 @@ def row(n: int, score: str | None, *, model: str | None = None, **fields) -> Row
         release_date_precision="day",
         recorded_on=datetime.date(2025, 1, n % 28 + 1),
         source_url="",
-        updated_at=NOW,
     )
     return replace(base, **fields)
 
@@ -153,7 +152,7 @@ FACTS = leaderboard.BenchmarkFacts(
 
 def summary(rows):
     ranked = leaderboard.ranked(rows, higher_is_better=True)
-    return leaderboard.summarize(rows, ranked, max_score=Decimal(1), benchmark_updated=NOW)
+    return leaderboard.summarize(rows, ranked, max_score=Decimal(1), last_updated=NOW)
 
 
 def test_faq_with_one_result_states_the_reference_facts():
@@ -180,6 +179,6 @@ def test_faq_without_results_reads_well():
 def test_average_is_over_best_results_on_the_benchmark_scale():
     rows = [row(1, "0.5"), row(2, "0.9")]
     ranked = leaderboard.ranked(rows, higher_is_better=True)
-    result = leaderboard.summarize(rows, ranked, max_score=Decimal(100), benchmark_updated=NOW)
+    result = leaderboard.summarize(rows, ranked, max_score=Decimal(100), last_updated=NOW)
     assert result.average == Decimal("70.000")
     assert result.leader.result_id == 2

@@ -39,7 +39,7 @@ def rows(model: type[models.Model]) -> list[tuple]:
     names = [
         f"{field.name}__slug" if field.is_relation else field.name
         for field in model._meta.concrete_fields
-        if field.name not in {"id", "created_at", "updated_at"}
+        if field.name not in {"id", "created_at", "updated_at", "results_updated_at"}
     ]
     return list(model.objects.order_by(*names).values_list(*names))
 
@@ -169,7 +169,7 @@ def rows_of(instance: models.Model) -> dict:
     return {
         field.attname: getattr(instance, field.attname)
         for field in instance._meta.concrete_fields
-        if field.name not in {"created_at", "updated_at"}
+        if field.name not in {"created_at", "updated_at", "results_updated_at"}
     }
 
 

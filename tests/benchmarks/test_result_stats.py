@@ -1,7 +1,8 @@
-"""Benchmark.model_count and scored_model_count follow every write of the results.
+"""Benchmark.model_count, scored_model_count and results_updated_at follow every write
+of the results.
 
 Besides these tests, an autouse fixture (tests/conftest.py) checks after every test
-that writes to the database that each benchmark's stored counts are what its results
+that writes to the database that each benchmark's stored figures are what its results
 say, so every write path the suite takes (admin, triage, reverts, the import,
 load_demo, loaddata) is checked too.
 """
@@ -13,7 +14,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from benchmarks.demo import load_demo
-from benchmarks.models import Benchmark, Result, model_count, model_counts_refreshed_once
+from benchmarks.models import Benchmark, Result, model_count, result_stats_refreshed_once
 from tests.concurrency import HOLD_SECONDS, second_during_first
 from tests.factories import make_ai_model, make_benchmark, make_result
 
@@ -55,6 +56,24 @@ def test_counts_follow_results_created_changed_moved_and_deleted():
     assert counts(second) == (0, 0)
 
 
+def test_results_updated_at_is_when_the_last_result_to_change_changed():
+    benchmark = make_benchmark()
+    assert Benchmark.objects.get(pk=benchmark.pk).results_updated_at is None
+    older, newer = make_result(benchmark=benchmark), make_result(benchmark=benchmark)
+
+    def noted():
+        return Benchmark.objects.get(pk=benchmark.pk).results_updated_at
+
+    assert noted() == newer.updated_at
+    older.score = Decimal("0.7")
+    older.save()
+    assert noted() == older.updated_at > newer.updated_at
+    older.delete()
+    assert noted() == newer.updated_at
+    benchmark.refresh_from_db()
+    assert benchmark.last_updated == max(benchmark.updated_at, newer.updated_at)
+
+
 def test_deleting_a_model_counts_its_benchmarks_again():
     benchmarks = [make_benchmark() for _ in range(3)]
     doomed, kept = make_ai_model(), make_ai_model()
@@ -85,7 +104,7 @@ def test_results_deleted_in_one_block_are_counted_once(deleted):
         make_result(benchmark=benchmark)
     make_result(benchmark=benchmark)
 
-    with CaptureQueriesContext(connection) as queries, model_counts_refreshed_once():
+    with CaptureQueriesContext(connection) as queries, result_stats_refreshed_once():
         for result in Result.objects.filter(benchmark=benchmark)[:deleted]:
             result.delete()
     recounts = [q for q in queries if q["sql"].startswith('UPDATE "benchmarks_benchmark"')]
