@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
-from django.utils.dateformat import format as format_date
+from django.utils.dates import MONTHS_3
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -13,19 +13,24 @@ from models_registry.models import DatePrecision
 
 register = template.Library()
 
-_DATE_FORMATS = {
-    DatePrecision.DAY: "j M Y",
-    DatePrecision.MONTH: "M Y",
-    DatePrecision.YEAR: "Y",
-}
-
-
 @register.filter
 def precise_date(value: datetime.date | None, precision: str = DatePrecision.DAY) -> str:
-    """Show a date only as precisely as it is known ("Sep 2024" for a month-only date)."""
+    """Show a date only as precisely as it is known: "3 Sep 2024", "Sep 2024" for a
+    month-only date, "2024" for a year-only one.
+
+    The same text as Django's date formats "j M Y", "M Y" and "Y" (the same translated
+    month names), written out here: the date filter took 23 microseconds a date, which
+    a leaderboard page of 100 rows paid 200 times.
+    """
     if value is None:
         return ""
-    return format_date(value, _DATE_FORMATS.get(precision, _DATE_FORMATS[DatePrecision.DAY]))
+    year = f"{value.year:04d}"
+    if precision == DatePrecision.YEAR:
+        return year
+    month = MONTHS_3[value.month].title()
+    if precision == DatePrecision.MONTH:
+        return f"{month} {year}"
+    return f"{value.day} {month} {year}"
 
 
 @register.filter
