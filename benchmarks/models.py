@@ -166,23 +166,44 @@ class Benchmark(TimestampedModel):
 SCORE_LIMIT = 10**9
 
 
+# The columns of ResultQuerySet.for_leaderboard(), named like the fields of
+# benchmarks.leaderboard.Row, except open_weights and licence (its is_open and
+# license_name).
+LEADERBOARD_COLUMNS = (
+    "result_id",
+    "model_slug",
+    "model_name",
+    "organization_slug",
+    "organization_name",
+    "score",
+    "normalized_score",
+    "analysis_method",
+    "status",
+    "open_weights",
+    "licence",
+    "parameter_count",
+    "context_length",
+    "input_usd_per_million",
+    "output_usd_per_million",
+    "release_date",
+    "release_date_precision",
+    "recorded_on",
+    "source_url",
+)
+
+
 class ResultQuerySet(models.QuerySet):
     def verified(self) -> "ResultQuerySet":
         return self.filter(status=Result.Status.VERIFIED)
 
     def for_leaderboard(self) -> "ResultQuerySet":
-        """What a leaderboard row shows, in one query, as dicts named like the fields of
-        benchmarks.leaderboard.Row: the model, its organization and licence joined, its
-        cheapest current offering's prices. Plain values, not model instances: a large
-        benchmark has thousands of results, and building instances of the result, model,
-        organization and licence of each took most of its page's time."""
-        return self.annotate(**cheapest_price(models.OuterRef("ai_model"))).values(
-            "score",
-            "normalized_score",
-            "analysis_method",
-            "status",
-            "recorded_on",
-            "source_url",
+        """What a leaderboard row shows, in one query, as tuples of LEADERBOARD_COLUMNS:
+        the model, its organization and licence joined, its cheapest current offering's
+        prices. Plain values, not model instances: a large benchmark has thousands of
+        results, and building instances of the result, model, organization and licence
+        of each took most of its page's time (and dicts instead of tuples a sixth)."""
+        return self.annotate(
+            **cheapest_price(models.OuterRef("ai_model")),
             result_id=F("pk"),
             model_slug=F("ai_model__slug"),
             model_name=F("ai_model__name"),
@@ -196,7 +217,7 @@ class ResultQuerySet(models.QuerySet):
             output_usd_per_million=F("cheapest_output"),
             release_date=F("ai_model__release_date"),
             release_date_precision=F("ai_model__release_date_precision"),
-        )
+        ).values_list(*LEADERBOARD_COLUMNS)
 
     def recently_changed(self) -> "ResultQuerySet":
         return self.order_by("-updated_at")

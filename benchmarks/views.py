@@ -17,7 +17,7 @@ from benchmarks.charts import progress_chart
 from benchmarks.context_processors import DEMO_URL_PREFIX
 from benchmarks.forms import LeaderboardForm, LeaderboardQuery, leaderboard_query
 from benchmarks.listing import download_response, page_number, wants_partial
-from benchmarks.models import Benchmark, Category, Result
+from benchmarks.models import LEADERBOARD_COLUMNS, Benchmark, Category, Result
 from benchmarks.rankings import (
     CategoryBenchmark,
     CategoryRanking,
@@ -195,10 +195,11 @@ def _benchmark(slug: str) -> Benchmark:
 def _board(benchmark: Benchmark, request: HttpRequest) -> Board:
     higher = benchmark.higher_is_better
     labels = dict(Result.Status.choices)
-    results = [
-        leaderboard.row_from_values(values, status_labels=labels)
-        for values in benchmark.results.for_leaderboard().order_by("pk")
-    ]
+    results = leaderboard.rows_from_columns(
+        LEADERBOARD_COLUMNS,
+        benchmark.results.for_leaderboard().order_by("pk"),
+        status_labels=labels,
+    )
     ranked_models = leaderboard.ranked(
         leaderboard.best_per_model(results, higher_is_better=higher), higher_is_better=higher
     )

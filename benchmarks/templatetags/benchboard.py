@@ -13,6 +13,7 @@ from models_registry.models import DatePrecision
 
 register = template.Library()
 
+
 @register.filter
 def precise_date(value: datetime.date | None, precision: str = DatePrecision.DAY) -> str:
     """Show a date only as precisely as it is known: "3 Sep 2024", "Sep 2024" for a

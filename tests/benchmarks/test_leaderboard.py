@@ -1,12 +1,13 @@
 """The pure shaping of a benchmark's results: ranks, best results, frontier, words."""
 
 import datetime
-from dataclasses import replace
+from dataclasses import fields, replace
 from decimal import Decimal
 
 from benchmarks import leaderboard
 from benchmarks.charts import progress_chart
 from benchmarks.leaderboard import Filters, Row
+from benchmarks.models import LEADERBOARD_COLUMNS
 
 NOW = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
 
@@ -35,6 +36,30 @@ def row(n: int, score: str | None, *, model: str | None = None, **fields) -> Row
         source_url="",
     )
     return replace(base, **fields)
+
+
+def test_rows_from_columns_are_rows_with_every_field():
+    expected = row(7, "0.5", is_open=True, license_name="MIT", status="verified")
+    expected = replace(expected, status_label="Verified")
+    labels = {"verified": "Verified"}
+
+    def record(open_weights: bool | None, licence: str | None) -> tuple:
+        stored = {"open_weights": open_weights, "licence": licence}
+        return tuple(
+            stored.get(column, getattr(expected, column, None)) for column in LEADERBOARD_COLUMNS
+        )
+
+    built = leaderboard.rows_from_columns(
+        LEADERBOARD_COLUMNS, [record(True, "MIT")], status_labels=labels
+    )
+
+    assert built == [expected]
+    assert set(vars(built[0])) == {field.name for field in fields(Row)}
+    # A model without a licence: proprietary, no licence name.
+    [unlicensed] = leaderboard.rows_from_columns(
+        LEADERBOARD_COLUMNS, [record(None, None)], status_labels=labels
+    )
+    assert unlicensed == replace(expected, is_open=False, license_name="")
 
 
 def test_equal_scores_share_a_rank_and_unscored_rows_come_last_unranked():
