@@ -1,4 +1,5 @@
-"""The pure parts of `manage.py bench`: reading wrk's output, the budgets, the tables."""
+"""`manage.py bench`: reading wrk's output, the budgets, the tables (pure), and finding
+and counting the pages it measures (against the test database)."""
 
 import json
 
@@ -274,3 +275,35 @@ def test_budget_table_and_results_json_hold_every_verdict():
     assert data["pages"]["partial"]["htmx"] is True
     assert [budget["verdict"] for budget in data["budgets"]] == ["PASS"] * len(budgets)
     assert data["load"]["requests"] == 1000
+
+
+# Finding and counting the pages (against the test database) -------------------------
+
+
+@pytest.mark.django_db
+def test_the_bench_measures_the_most_measured_pages_and_counts_their_queries(settings):
+    from benchmarks.management.commands.bench import Command
+    from tests.factories import make_ai_model, make_benchmark, make_category, make_result
+
+    settings.BENCHBOARD_PAGE_CACHE = False
+    big_category, small_category = make_category(), make_category()
+    largest, other = make_benchmark(categories=[big_category]), make_benchmark()
+    big_category.benchmarks.add(other)
+    other.categories.add(small_category)
+    models = [make_ai_model() for _ in range(4)]
+    for ai_model in models:
+        make_result(benchmark=largest, ai_model=ai_model)
+    # Two results of one model: the most results, but one model more on the leaderboard.
+    make_result(benchmark=largest, ai_model=models[0], analysis_method="5-shot")
+    make_result(benchmark=other, ai_model=models[0])
+
+    pages = Command().find_pages()
+    Command().count_queries(pages)
+
+    assert pages["benchmark"].path == largest.get_absolute_url()
+    assert pages["benchmark"].rows == 4
+    assert pages["partial"].htmx and pages["partial"].rows == 4
+    assert pages["model"].path == models[0].get_absolute_url()
+    assert pages["category"].path == big_category.get_absolute_url()
+    assert all(page.bytes and page.queries for page in pages.values())
+    assert pages["benchmark"].queries <= results.MAX_BENCHMARK_QUERIES

@@ -157,10 +157,7 @@ class Command(BaseCommand):
 
     def find_pages(self) -> dict[str, Page]:
         benchmark = (
-            Benchmark.objects.annotate(
-                result_count=Count("results"),
-                model_count=Count("results__ai_model", distinct=True),
-            )
+            Benchmark.objects.annotate(result_count=Count("results"))
             .order_by("-result_count", "pk")
             .first()
         )
