@@ -20,7 +20,7 @@ class BenchmarksConfig(AppConfig):
 
         # Every page shows this app's rows: any write to them makes cached pages stale.
         connect_data_signals(self)
-        # Each benchmark's model counts follow every write of its results, and of itself.
+        # Each benchmark's result stats follow every write of its results, and of itself.
         pre_save.connect(result_saving, sender=Result, dispatch_uid="benchboard.result_saving")
         post_save.connect(result_saved, sender=Result, dispatch_uid="benchboard.result_saved")
         post_delete.connect(result_deleted, sender=Result, dispatch_uid="benchboard.result_deleted")

@@ -1286,7 +1286,7 @@ def load_demo(*, models: int, benchmarks: int, seed: int) -> DemoSummary:
     data = build_demo(models=models, benchmarks=benchmarks, seed=seed)
     refuse_slug_clashes(data)
     summary = save_demo(data)
-    # Bulk writes and copy_into_history send no signals: the model counts are refreshed
+    # Bulk writes and copy_into_history send no signals: the result stats are refreshed
     # and cached pages learn of them here.
     refresh_result_stats()
     data_changed()

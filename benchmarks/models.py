@@ -314,29 +314,29 @@ class Result(TimestampedModel):
         return f"{self.ai_model} on {self.benchmark}{method}: {self.score}"
 
 
-# --- Keeping Benchmark.model_count ------------------------------------------------------
+# --- Keeping the result stats of benchmarks --------------------------------------------
 
-# The benchmarks whose counts wait for the end of a `result_stats_refreshed_once` block,
+# The benchmarks whose stats wait for the end of a `result_stats_refreshed_once` block,
 # or None outside one.
-_pending_counts: ContextVar[set[int] | None] = ContextVar("pending_counts", default=None)
+_pending_stats: ContextVar[set[int] | None] = ContextVar("pending_stats", default=None)
 
 
 @contextmanager
 def result_stats_refreshed_once() -> Iterator[None]:
-    """Inside, saving or deleting results only notes their benchmarks, whose counts are
-    refreshed once at the end: deleting thousands of results would otherwise count
-    again after each of them. Use it inside the transaction of those writes."""
+    """Inside, saving or deleting results only notes their benchmarks, whose stats are
+    refreshed once at the end: deleting thousands of results would otherwise refresh
+    them after each one. Use it inside the transaction of those writes."""
     pending: set[int] = set()
-    token = _pending_counts.set(pending)
+    token = _pending_stats.set(pending)
     try:
         yield
     finally:
-        _pending_counts.reset(token)
+        _pending_stats.reset(token)
     refresh_result_stats(pending)
 
 
-def _counts_changed(benchmark_ids: set[int]) -> None:
-    pending = _pending_counts.get()
+def _stats_changed(benchmark_ids: set[int]) -> None:
+    pending = _pending_stats.get()
     if pending is None:
         refresh_result_stats(benchmark_ids)
     else:
@@ -353,19 +353,19 @@ def result_saving(sender: type, instance: "Result", raw: bool, **kwargs: object)
 
 
 def result_saved(sender: type, instance: "Result", raw: bool, **kwargs: object) -> None:
-    # loaddata (raw) writes the counts of the benchmarks it loads as they were dumped.
+    # loaddata (raw) writes the stats of the benchmarks it loads as they were dumped.
     if raw:
         return
     before = getattr(instance, "_saved_benchmark_id", None)
-    _counts_changed({instance.benchmark_id} | ({before} if before else set()))
+    _stats_changed({instance.benchmark_id} | ({before} if before else set()))
 
 
 def result_deleted(sender: type, instance: "Result", **kwargs: object) -> None:
-    _counts_changed({instance.benchmark_id})
+    _stats_changed({instance.benchmark_id})
 
 
 def benchmark_saved(sender: type, instance: Benchmark, raw: bool, **kwargs: object) -> None:
-    """A save writes every field, the counts too, as they were when the instance was
-    loaded; results may have changed since: count again."""
+    """A save writes every field, the stats too, as they were when the instance was
+    loaded; results may have changed since: refresh them."""
     if not raw:
-        _counts_changed({instance.pk})
+        _stats_changed({instance.pk})

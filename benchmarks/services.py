@@ -91,7 +91,7 @@ def import_llmstats(*, root: Path, dry_run: bool = False) -> ImportReport:
     importer = _Importer(rows=rows, plan=plan, now=timezone.now())
     report = ImportReport(root=root, dry_run=dry_run, anomalies=plan.anomalies)
     report.counts = importer.run()
-    # Bulk writes send no signals: the benchmarks' model counts are refreshed here.
+    # Bulk writes send no signals: the benchmarks' result stats are refreshed here.
     refresh_result_stats()
     if dry_run:
         transaction.set_rollback(True)

@@ -6,7 +6,7 @@ from django.db.models.functions import Coalesce
 
 
 def count_models(apps, schema_editor):
-    """Fill the new counts as benchmarks.models.refresh_model_counts keeps them."""
+    """Fill the new counts as benchmarks.models.refresh_result_stats keeps them."""
     Benchmark = apps.get_model("benchmarks", "Benchmark")
     Result = apps.get_model("benchmarks", "Result")
 

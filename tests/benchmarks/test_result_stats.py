@@ -7,9 +7,11 @@ say, so every write path the suite takes (admin, triage, reverts, the import,
 load_demo, loaddata) is checked too.
 """
 
+import io
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
@@ -145,3 +147,16 @@ def test_two_results_added_at_once_are_both_counted():
 
     assert waited >= HOLD_SECONDS, "the second waited for the first"
     assert counts(benchmark) == live_counts(benchmark) == (2, 2)
+
+
+def test_the_command_refreshes_stats_changed_behind_the_orm():
+    benchmark = make_benchmark()
+    make_result(benchmark=benchmark)
+    Benchmark.objects.filter(pk=benchmark.pk).update(model_count=7, results_updated_at=None)
+    out = io.StringIO()
+
+    call_command("refresh_result_stats", stdout=out)
+
+    assert counts(benchmark) == live_counts(benchmark) == (1, 1)
+    assert Benchmark.objects.get(pk=benchmark.pk).results_updated_at is not None
+    assert "Refreshed the result stats of 1 benchmark." in out.getvalue()
