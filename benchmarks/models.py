@@ -332,7 +332,8 @@ def result_stats_refreshed_once() -> Iterator[None]:
         yield
     finally:
         _pending_stats.reset(token)
-    refresh_result_stats(pending)
+    if pending:
+        refresh_result_stats(pending)
 
 
 def _stats_changed(benchmark_ids: set[int]) -> None:

@@ -2,13 +2,14 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin
+from django.db import transaction
 from django.db.models import ForeignKey, Manager, Model, QuerySet
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
 from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
-from benchmarks.models import Result
+from benchmarks.models import Result, result_stats_refreshed_once
 from models_registry.models import AIModel, License, Offering, Organization, Provider
 from submissions.services import PUBLIC_REASON_MAX_LENGTH, REVERT_PREFIX
 
@@ -110,7 +111,23 @@ class HistoryAdmin(SimpleHistoryAdmin):
             for formset in formsets:
                 for inline_form in formset.forms:
                     inline_form.instance._change_reason = reason
-        super().save_related(request, form, formsets, change)
+        with result_stats_refreshed_once():
+            super().save_related(request, form, formsets, change)
+
+    # The results one request writes or deletes (inline rows, the cascade from a deleted
+    # model or benchmark, a bulk deletion) refresh their benchmarks' stats once, at the
+    # end, locking the benchmarks in one order: refreshing after each result locked them
+    # in the order of the rows, and two such requests at once could deadlock.
+
+    def delete_model(self, request: HttpRequest, obj: Model) -> None:
+        with result_stats_refreshed_once():
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        # The action "Delete selected" runs outside the admin's transactions: the
+        # deletion and the refresh go in one here.
+        with transaction.atomic(), result_stats_refreshed_once():
+            super().delete_queryset(request, queryset)
 
 
 class AddThroughFormInline(admin.TabularInline):

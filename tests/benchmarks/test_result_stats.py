@@ -17,8 +17,10 @@ from django.test.utils import CaptureQueriesContext
 
 from benchmarks.demo import load_demo
 from benchmarks.models import Benchmark, Result, model_count, result_stats_refreshed_once
+from models_registry.models import AIModel
 from tests.concurrency import HOLD_SECONDS, second_during_first
 from tests.factories import make_ai_model, make_benchmark, make_result
+from tests.test_curators import admin_url
 
 pytestmark = pytest.mark.django_db
 
@@ -160,3 +162,44 @@ def test_the_command_refreshes_stats_changed_behind_the_orm():
     assert counts(benchmark) == live_counts(benchmark) == (1, 1)
     assert Benchmark.objects.get(pk=benchmark.pk).results_updated_at is not None
     assert "Refreshed the result stats of 1 benchmark." in out.getvalue()
+
+
+def benchmark_updates(queries: CaptureQueriesContext) -> int:
+    return sum(q["sql"].startswith('UPDATE "benchmarks_benchmark"') for q in queries)
+
+
+def test_deleting_a_model_in_the_admin_refreshes_its_benchmarks_once(admin_client):
+    benchmarks = [make_benchmark() for _ in range(3)]
+    doomed, kept = make_ai_model(), make_ai_model()
+    for benchmark in benchmarks:
+        make_result(benchmark=benchmark, ai_model=doomed)
+        make_result(benchmark=benchmark, ai_model=kept)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = admin_client.post(admin_url(AIModel, "delete", doomed.pk), {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not AIModel.objects.filter(pk=doomed.pk).exists()
+    assert benchmark_updates(queries) == 1
+    assert [counts(benchmark) for benchmark in benchmarks] == [(1, 1)] * 3
+
+
+def test_deleting_selected_results_in_the_admin_refreshes_their_benchmarks_once(admin_client):
+    first, second = make_benchmark(), make_benchmark()
+    doomed = [make_result(benchmark=first), make_result(benchmark=second)]
+    make_result(benchmark=second)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = admin_client.post(
+            admin_url(Result, "changelist"),
+            {
+                "action": "delete_selected",
+                "_selected_action": [result.pk for result in doomed],
+                "post": "yes",
+            },
+        )
+
+    assert response.status_code == 302
+    assert not Result.objects.filter(pk__in=[result.pk for result in doomed]).exists()
+    assert benchmark_updates(queries) == 1
+    assert (counts(first), counts(second)) == ((0, 0), (1, 1))
