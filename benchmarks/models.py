@@ -166,30 +166,31 @@ class Benchmark(TimestampedModel):
 SCORE_LIMIT = 10**9
 
 
-# The columns of ResultQuerySet.for_leaderboard(), named like the fields of
-# benchmarks.leaderboard.Row, except open_weights and licence (its is_open and
-# license_name).
-LEADERBOARD_COLUMNS = (
-    "result_id",
-    "model_slug",
-    "model_name",
-    "organization_slug",
-    "organization_name",
-    "score",
-    "normalized_score",
-    "analysis_method",
-    "status",
-    "open_weights",
-    "licence",
-    "parameter_count",
-    "context_length",
-    "input_usd_per_million",
-    "output_usd_per_million",
-    "release_date",
-    "release_date_precision",
-    "recorded_on",
-    "source_url",
-)
+# The columns of ResultQuerySet.for_leaderboard() and where each comes from (a field of
+# the result, or an expression), named like the fields of benchmarks.leaderboard.Row
+# except open_weights and licence (its is_open and license_name).
+_LEADERBOARD_SOURCES: dict[str, str | F] = {
+    "result_id": F("pk"),
+    "model_slug": F("ai_model__slug"),
+    "model_name": F("ai_model__name"),
+    "organization_slug": F("ai_model__organization__slug"),
+    "organization_name": F("ai_model__organization__name"),
+    "score": "score",
+    "normalized_score": "normalized_score",
+    "analysis_method": "analysis_method",
+    "status": "status",
+    "open_weights": F("ai_model__license__open_weights"),
+    "licence": F("ai_model__license__name"),
+    "parameter_count": F("ai_model__parameter_count"),
+    "context_length": F("ai_model__input_context_length"),
+    "input_usd_per_million": F("cheapest_input"),
+    "output_usd_per_million": F("cheapest_output"),
+    "release_date": F("ai_model__release_date"),
+    "release_date_precision": F("ai_model__release_date_precision"),
+    "recorded_on": "recorded_on",
+    "source_url": "source_url",
+}
+LEADERBOARD_COLUMNS = tuple(_LEADERBOARD_SOURCES)
 
 
 class ResultQuerySet(models.QuerySet):
@@ -202,22 +203,14 @@ class ResultQuerySet(models.QuerySet):
         prices. Plain values, not model instances: a large benchmark has thousands of
         results, and building instances of the result, model, organization and licence
         of each took most of its page's time (and dicts instead of tuples a sixth)."""
-        return self.annotate(
-            **cheapest_price(models.OuterRef("ai_model")),
-            result_id=F("pk"),
-            model_slug=F("ai_model__slug"),
-            model_name=F("ai_model__name"),
-            organization_slug=F("ai_model__organization__slug"),
-            organization_name=F("ai_model__organization__name"),
-            open_weights=F("ai_model__license__open_weights"),
-            licence=F("ai_model__license__name"),
-            parameter_count=F("ai_model__parameter_count"),
-            context_length=F("ai_model__input_context_length"),
-            input_usd_per_million=F("cheapest_input"),
-            output_usd_per_million=F("cheapest_output"),
-            release_date=F("ai_model__release_date"),
-            release_date_precision=F("ai_model__release_date_precision"),
-        ).values_list(*LEADERBOARD_COLUMNS)
+        expressions = {
+            name: source for name, source in _LEADERBOARD_SOURCES.items() if isinstance(source, F)
+        }
+        return (
+            self.annotate(**cheapest_price(models.OuterRef("ai_model")))
+            .annotate(**expressions)
+            .values_list(*LEADERBOARD_COLUMNS)
+        )
 
     def recently_changed(self) -> "ResultQuerySet":
         return self.order_by("-updated_at")
