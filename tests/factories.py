@@ -84,3 +84,14 @@ def make_result(**fields) -> Result:
     fields.setdefault("source_url", "https://example.org/paper")
     fields.setdefault("recorded_on", datetime.date(2025, 1, 1))
     return Result.objects.create(**fields)
+
+
+def make_ranked_results(benchmark: Benchmark, count: int, **model_fields) -> None:
+    """count models with a result each on the benchmark: "Model 001" best (0.999), then
+    "Model 002" and on, one thousandth lower each."""
+    for n in range(1, count + 1):
+        make_result(
+            benchmark=benchmark,
+            ai_model=make_ai_model(name=f"Model {n:03}", **model_fields),
+            score=Decimal(1000 - n) / 1000,
+        )

@@ -19,6 +19,7 @@ from tests.factories import (
     make_license,
     make_offering,
     make_organization,
+    make_ranked_results,
     make_result,
 )
 
@@ -443,12 +444,7 @@ def crowded():
     """A benchmark with 230 models, Model 001 best: three pages of the leaderboard."""
     benchmark = make_benchmark(slug="crowded", name="Crowded")
     organization = make_organization()
-    for n in range(1, 231):
-        make_result(
-            benchmark=benchmark,
-            ai_model=make_ai_model(name=f"Model {n:03}", organization=organization),
-            score=Decimal(1000 - n) / 1000,
-        )
+    make_ranked_results(benchmark, 230, organization=organization)
     return benchmark
 
 

@@ -15,6 +15,7 @@ from tests.factories import (
     make_category,
     make_license,
     make_organization,
+    make_ranked_results,
     make_result,
 )
 
@@ -577,12 +578,7 @@ def test_category_pages_only_answer_get(client, coding):
 def test_a_long_category_ranking_shows_100_rows_a_page_with_global_ranks(client):
     category = make_category(slug="long")
     benchmark = make_benchmark(categories=[category])
-    for n in range(1, 151):
-        make_result(
-            benchmark=benchmark,
-            ai_model=make_ai_model(name=f"Model {n:03}"),
-            score=Decimal(1000 - n) / 1000,
-        )
+    make_ranked_results(benchmark, 150)
 
     first = client.get("/categories/long/").content.decode()
     assert "150 models ranked, 1 to 100 shown." in first

@@ -23,6 +23,7 @@ from tests.factories import (
     make_offering,
     make_organization,
     make_provider,
+    make_ranked_results,
     make_result,
 )
 
@@ -168,12 +169,7 @@ def test_no_axe_violation_on_paged_leaderboards_and_rankings(live_server, page, 
     """120 models: the benchmark leaderboard and the category ranking show their pager."""
     category = make_category(slug="long", name="Long")
     benchmark = make_benchmark(slug="long", name="Long", categories=[category])
-    for n in range(1, 121):
-        make_result(
-            ai_model=make_ai_model(name=f"Model {n:03}"),
-            benchmark=benchmark,
-            score=Decimal(1000 - n) / 1000,
-        )
+    make_ranked_results(benchmark, 120)
     page.emulate_media(color_scheme=scheme)
     for path in ("/benchmarks/long/?page=2", "/categories/long/?page=2"):
         load(page, live_server.url + path)

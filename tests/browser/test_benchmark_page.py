@@ -10,6 +10,7 @@ from tests.factories import (
     make_category,
     make_license,
     make_organization,
+    make_ranked_results,
     make_result,
 )
 
@@ -151,12 +152,7 @@ def long_benchmark():
     """120 models: a leaderboard of two pages, Model 001 best."""
     benchmark = make_benchmark(slug="long", name="Long")
     org = make_organization(name="Acme")
-    for n in range(1, 121):
-        make_result(
-            ai_model=make_ai_model(name=f"Model {n:03}", organization=org),
-            benchmark=benchmark,
-            score=Decimal(1000 - n) / 1000,
-        )
+    make_ranked_results(benchmark, 120, organization=org)
     return benchmark
 
 

@@ -1,12 +1,16 @@
 """The benchmark list in Chromium: htmx swaps, the address bar, Back, and no JavaScript."""
 
 import re
-from decimal import Decimal
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.factories import make_ai_model, make_benchmark, make_category, make_result
+from tests.factories import (
+    make_benchmark,
+    make_category,
+    make_ranked_results,
+    make_result,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -186,12 +190,7 @@ def test_category_ranking_pages_swap_in_place_and_work_without_javascript(
 ):
     category = make_category(slug="long", name="Long")
     benchmark = make_benchmark(categories=[category])
-    for n in range(1, 121):
-        make_result(
-            benchmark=benchmark,
-            ai_model=make_ai_model(name=f"Model {n:03}"),
-            score=Decimal(1000 - n) / 1000,
-        )
+    make_ranked_results(benchmark, 120)
     rows = "#category-ranking tbody tr"
 
     page.goto(live_server.url + "/categories/long/")
