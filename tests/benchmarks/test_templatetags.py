@@ -1,13 +1,23 @@
-"""The template filters of benchmarks.templatetags.benchboard."""
+"""The template filters and tags of benchmarks.templatetags.benchboard."""
 
 import datetime
+import re
+from dataclasses import replace
+from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from django.utils import translation
 from django.utils.dateformat import format as django_format
 
-from benchmarks.templatetags.benchboard import precise_date
+from benchmarks.templatetags.benchboard import (
+    NO_VALUE,
+    _url_of_slug,
+    leaderboard_rows,
+    precise_date,
+)
 from models_registry.models import DatePrecision
+from tests.benchmarks.test_leaderboard import row
 
 DJANGO_FORMATS = {DatePrecision.DAY: "j M Y", DatePrecision.MONTH: "M Y", DatePrecision.YEAR: "Y"}
 DATES = [
@@ -36,3 +46,99 @@ def test_precise_date_examples():
     assert precise_date(None) == ""
     with translation.override("de"):
         assert precise_date(may) == "3 Mai 2024"
+
+
+@pytest.mark.parametrize("slug", ["gpt-5", "Llama 3.1 (405B)", "qwën-2", "a&b", "50%", "o'brien"])
+def test_model_urls_are_what_reverse_gives(slug):
+    assert _url_of_slug("models_registry:detail")(slug) == reverse(
+        "models_registry:detail", args=[slug]
+    )
+
+
+def cells(html: str) -> list[str]:
+    return re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", html)
+
+
+def test_a_leaderboard_row_shows_every_fact_of_its_result():
+    result = row(
+        7,
+        "0.8571",
+        model="gpt-5",
+        rank=1,
+        status="verified",
+        status_label="Verified",
+        analysis_method="5-shot",
+        parameter_count=400 * 10**9,
+        context_length=128_000,
+        input_usd_per_million=Decimal("1.250"),
+        output_usd_per_million=Decimal("10"),
+        is_open=True,
+        release_date=datetime.date(2025, 8, 7),
+        release_date_precision=DatePrecision.MONTH,
+        recorded_on=datetime.date(2025, 9, 1),
+        source_url="https://example.com/card?a=1&b=2",
+    )
+    shown = leaderboard_rows(
+        [replace(result, score=Decimal("85.71"))],
+        max_score=Decimal(100),
+        report_url="/reports/new/",
+    )
+    assert shown.count("<tr>") == 1
+    assert cells(shown) == [
+        "1",
+        '<a href="/models/gpt-5/">Gpt-5</a>',
+        "Acme",
+        '85.71 <span class="muted">(85.7%)</span>',
+        '<span class="badge badge-verified">Verified</span>',
+        "5-shot",
+        "400B",
+        "128K",
+        "$1.25 / $10",
+        '<span class="badge badge-open">Open</span>',
+        "Aug 2025",
+        "1 Sep 2025",
+        '<a href="https://example.com/card?a=1&amp;b=2" rel="nofollow">Source'
+        '<span class="visually-hidden"> for Gpt-5</span></a> · '
+        '<a href="/reports/new/?result=7" data-report>Report'
+        '<span class="visually-hidden"> a problem with Gpt-5\'s result</span></a>',
+    ]
+
+
+def test_what_a_leaderboard_row_lacks_shows_as_a_dash():
+    shown = leaderboard_rows(
+        [row(3, None, recorded_on=None, input_usd_per_million=Decimal("1"))],
+        max_score=Decimal(1),
+        report_url="/reports/new/",
+    )
+    # No rank, no normalized score (and no percent on a 0-to-1 benchmark), no method,
+    # size, context, price (one of the two is not a cost), dates or source.
+    assert cells(shown)[0] == NO_VALUE
+    assert cells(shown)[3] == "0"
+    assert cells(shown)[5:9] == [NO_VALUE, NO_VALUE, NO_VALUE, NO_VALUE]
+    assert cells(shown)[9] == '<span class="badge badge-proprietary">Proprietary</span>'
+    assert cells(shown)[10:12] == [NO_VALUE, NO_VALUE]
+    assert cells(shown)[12].startswith(f"{NO_VALUE} · <a href=")
+
+
+def test_a_leaderboard_row_escapes_every_text():
+    hostile = '<img src=x onerror="alert(1)">'
+    shown = leaderboard_rows(
+        [
+            row(
+                1,
+                "0.5",
+                model_name=hostile,
+                organization_name=hostile,
+                analysis_method=hostile,
+                status=hostile,
+                status_label=hostile,
+                source_url='https://example.com/"><script>',
+            )
+        ],
+        max_score=Decimal(1),
+        report_url='/r/"><b>',
+    )
+    assert "<img" not in shown
+    assert "<script>" not in shown
+    assert "<b>" not in shown
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in shown
