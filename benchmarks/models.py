@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.db import models, transaction
 from django.db.models import F, Q
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce, Round
 from django.urls import reverse
 
 from models_registry.models import (
@@ -211,6 +211,14 @@ class ResultQuerySet(models.QuerySet):
             .annotate(**expressions)
             .values_list(*LEADERBOARD_COLUMNS)
         )
+
+    def category_scores(self) -> "ResultQuerySet":
+        """(ai_model_id, benchmark_id, normalized score in whole millionths) tuples, as
+        benchmarks.rankings ranks them. The database does the scaling: exact on
+        PostgreSQL's numeric, and on SQLite's floats too, whose error is far below half a
+        millionth; Django would otherwise build a Decimal of each of tens of thousands."""
+        millionths = Cast(Round(F("normalized_score") * 1_000_000), models.IntegerField())
+        return self.order_by().values_list("ai_model_id", "benchmark_id", millionths)
 
     def recently_changed(self) -> "ResultQuerySet":
         return self.order_by("-updated_at")

@@ -83,12 +83,10 @@ def _category_leaders(categories: list[Category]) -> list[CategoryLeaders]:
 
     scores: dict[int, list[ResultScore]] = defaultdict(list)
     wanted = {benchmark.id for benchmarks in candidates.values() for benchmark in benchmarks}
-    for row in (
-        Result.objects.filter(benchmark__in=wanted, normalized_score__isnull=False)
-        .order_by()
-        .values("ai_model_id", "benchmark_id", "normalized_score")
-    ):
-        scores[row["benchmark_id"]].append(ResultScore(**row))
+    for score in Result.objects.filter(
+        benchmark__in=wanted, normalized_score__isnull=False
+    ).category_scores():
+        scores[score[1]].append(score)
 
     rankings = {}
     for category in categories:

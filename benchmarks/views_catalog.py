@@ -14,7 +14,6 @@ from benchmarks.listing import Column, column_headers, page_number, wants_partia
 from benchmarks.models import Benchmark, Category, Result
 from benchmarks.rankings import (
     CategoryBenchmark,
-    ResultScore,
     core_candidates,
     rank_category,
     ranking_rows,
@@ -228,12 +227,7 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
         (CategoryBenchmark(b.pk, b.name, b.higher_is_better), b.scored_model_count)
         for b in benchmarks
     )
-    scores = [
-        ResultScore(**row)
-        for row in Result.objects.filter(benchmark__in=[b.id for b in candidates])
-        .order_by()
-        .values("ai_model_id", "benchmark_id", "normalized_score")
-    ]
+    scores = Result.objects.filter(benchmark__in=[b.id for b in candidates]).category_scores()
     ranking = rank_category(candidates, scores, measured_model_count=category.measured)
     ai_models = (
         AIModel.objects.filter(pk__in=[entry.ai_model_id for entry in ranking.entries])

@@ -613,3 +613,32 @@ def test_models_measured_only_outside_the_core_set_count_as_measured_not_ranked(
     assert "(of its 12)" in content
     assert content.count("10 of 10 benchmarks") == 2
     assert "3 more models measured in this category have too few" in content
+
+
+def test_category_scores_are_exact_millionths_on_every_database():
+    benchmark = make_benchmark()
+    # Decimals that binary floats (SQLite's storage) cannot hold exactly, and the ends.
+    normalized = [
+        "0",
+        "0.000001",
+        "0.1",
+        "0.142857",
+        "0.3",
+        "0.333333",
+        "0.5",
+        "0.666667",
+        "0.7",
+        "0.857143",
+        "0.999999",
+        "1",
+    ]
+    for value in normalized:
+        make_result(benchmark=benchmark, score=Decimal(value), normalized_score=Decimal(value))
+    make_result(benchmark=benchmark, normalized_score=None)
+
+    read = sorted(
+        (millionths for _, _, millionths in Result.objects.category_scores()),
+        key=lambda millionths: (millionths is None, millionths),
+    )
+
+    assert read == [int(Decimal(value) * 1_000_000) for value in normalized] + [None]

@@ -76,7 +76,7 @@ def test_core_candidates_keep_every_benchmark_tied_at_the_boundary():
 def test_podium_keeps_everyone_tied_with_the_third():
     def ranking(ranks: list[int]) -> CategoryRanking:
         entries = tuple(
-            RankedModel(ai_model_id=n, rank=rank, score=Decimal("0.5"), coverage=1)
+            RankedModel(ai_model_id=n, rank=rank, millionths=500_000, coverage=1)
             for n, rank in enumerate(ranks)
         )
         return CategoryRanking(

@@ -1,7 +1,7 @@
 """The category ranking's arithmetic, without a database."""
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 
 import pytest
 
@@ -10,6 +10,7 @@ from benchmarks.rankings import (
     RankedModel,
     ResultScore,
     core_set,
+    mean,
     merit,
     rank_category,
     ranking_rows,
@@ -22,7 +23,9 @@ def bench(id: int, name: str = "", higher_is_better: bool = True) -> CategoryBen
 
 
 def score(ai_model_id: int, benchmark_id: int, value: str | None) -> ResultScore:
-    return ResultScore(ai_model_id, benchmark_id, None if value is None else Decimal(value))
+    """A result row as ResultQuerySet.category_scores() gives it, from a normalized score."""
+    millionths = None if value is None else int(Decimal(value) * 1_000_000)
+    return (ai_model_id, benchmark_id, millionths)
 
 
 @dataclass
@@ -40,6 +43,32 @@ def test_a_model_needs_half_the_core_set_rounded_up_and_at_least_one(core_size, 
 def test_merit_flips_lower_is_better_scores():
     assert merit(Decimal("0.2"), higher_is_better=True) == Decimal("0.2")
     assert merit(Decimal("0.2"), higher_is_better=False) == Decimal("0.8")
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ([500_000, 700_000], 600_000),
+        ([1, 2], 2),  # 1.5 millionths: half to even
+        ([2, 3], 2),  # 2.5: half to even
+        ([1, 1, 2], 1),  # 1.33
+        ([1, 2, 2], 2),  # 1.67
+        ([-3, 0], -2),  # -1.5: half to even below zero too
+        ([-5, 0], -2),  # -2.5
+        ([857_143], 857_143),
+    ],
+)
+def test_mean_rounds_half_to_even_as_decimal_quantize_does(values, expected):
+    assert mean(values) == expected
+    exact = (Decimal(sum(values)) / len(values)).quantize(Decimal(1), ROUND_HALF_EVEN)
+    assert mean(values) == exact
+
+
+def test_a_ranked_score_is_a_decimal_of_six_places():
+    (entry,) = rank_category([bench(1), bench(2)], [score(1, 1, "0.1"), score(1, 2, "0.2")]).entries
+    assert entry.millionths == 150_000
+    assert str(entry.score) == "0.150000"
+    assert entry.percent == Decimal("15")
 
 
 def test_core_set_is_the_ten_benchmarks_with_the_most_scored_models():
