@@ -10,13 +10,16 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.dateformat import format as django_format
 
+from benchmarks.models import Benchmark, Result
 from benchmarks.templatetags.benchboard import (
     NO_VALUE,
     _url_of_slug,
     leaderboard_rows,
+    model_result_rows,
     precise_date,
 )
 from models_registry.models import DatePrecision
+from models_registry.profile import ResultRow
 from tests.benchmarks.test_leaderboard import row
 
 DJANGO_FORMATS = {DatePrecision.DAY: "j M Y", DatePrecision.MONTH: "M Y", DatePrecision.YEAR: "Y"}
@@ -136,6 +139,91 @@ def test_a_leaderboard_row_escapes_every_text():
             )
         ],
         max_score=Decimal(1),
+        report_url='/r/"><b>',
+    )
+    assert "<img" not in shown
+    assert "<script>" not in shown
+    assert "<b>" not in shown
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in shown
+
+
+def model_row(**fields) -> ResultRow:
+    benchmark = Benchmark(
+        slug=fields.pop("slug", "gpqa"),
+        name=fields.pop("benchmark_name", "GPQA"),
+        max_score=fields.pop("max_score", Decimal(1)),
+        higher_is_better=fields.pop("higher_is_better", True),
+    )
+    rank = fields.pop("rank", None)
+    model_count = fields.pop("model_count", None)
+    result = Result(pk=fields.pop("pk", 41), benchmark=benchmark, **fields)
+    return ResultRow(result, rank, model_count)
+
+
+def test_a_model_result_row_shows_its_rank_and_every_fact():
+    shown = model_result_rows(
+        [
+            model_row(
+                benchmark_name="Arena Elo",
+                slug="arena-elo",
+                max_score=Decimal(2000),
+                score=Decimal("1402.5"),
+                normalized_score=Decimal("0.70125"),
+                analysis_method="5-shot",
+                status=Result.Status.VERIFIED,
+                recorded_on=datetime.date(2025, 3, 2),
+                source_url="https://example.com/?a=1&b=2",
+                rank=2,
+                model_count=31,
+            )
+        ],
+        report_url="/reports/new/",
+    )
+    assert shown.count("<tr>") == 1
+    assert cells(shown) == [
+        '<a href="/benchmarks/arena-elo/">Arena Elo</a>',
+        '<strong>1402.5</strong> <span class="muted">(70.1%)</span>',
+        "5-shot",
+        "2nd of 31",
+        '<span class="badge badge-verified">Verified</span>',
+        '<time datetime="2025-03-02">2 Mar 2025</time>',
+        '<a href="https://example.com/?a=1&amp;b=2" rel="external noopener nofollow">Source'
+        '<span class="visually-hidden"> of the Arena Elo result</span></a> · '
+        '<a class="report-link" href="/reports/new/?result=41" hx-get="/reports/new/?result=41" '
+        'hx-target="#report-form" hx-swap="outerHTML">Report'
+        '<span class="visually-hidden"> a problem with the Arena Elo result</span></a>',
+    ]
+
+
+def test_an_unranked_model_result_row_says_so_and_dashes_what_it_lacks():
+    shown = model_result_rows(
+        [model_row(score=Decimal("0.3"), higher_is_better=False, recorded_on=None, source_url="")],
+        report_url="/reports/new/",
+    )
+    row = cells(shown)
+    assert row[0].endswith(' <span class="muted">(lower is better)</span>')
+    assert row[1] == "<strong>0.3</strong>"
+    assert row[2] == NO_VALUE
+    assert row[3] == (
+        '<span aria-hidden="true">\N{EM DASH}</span>'
+        '<span class="visually-hidden">not ranked: no normalized score</span>'
+    )
+    assert row[4] == '<span class="badge badge-self_reported">Self-reported</span>'
+    assert row[5] == NO_VALUE
+    assert row[6].startswith('<a class="report-link"')
+
+
+def test_a_model_result_row_escapes_every_text():
+    hostile = '<img src=x onerror="alert(1)">'
+    shown = model_result_rows(
+        [
+            model_row(
+                benchmark_name=hostile,
+                score=Decimal("0.5"),
+                analysis_method=hostile,
+                source_url='https://example.com/"><script>',
+            )
+        ],
         report_url='/r/"><b>',
     )
     assert "<img" not in shown
