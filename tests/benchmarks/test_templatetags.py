@@ -6,6 +6,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 import pytest
+from django.contrib.humanize.templatetags.humanize import ordinal
 from django.urls import reverse
 from django.utils import translation
 from django.utils.dateformat import format as django_format
@@ -16,6 +17,7 @@ from benchmarks.templatetags.benchboard import (
     _url_of_slug,
     leaderboard_rows,
     model_result_rows,
+    nth,
     precise_date,
 )
 from models_registry.models import DatePrecision
@@ -230,3 +232,10 @@ def test_a_model_result_row_escapes_every_text():
     assert "<script>" not in shown
     assert "<b>" not in shown
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in shown
+
+
+@pytest.mark.parametrize("language", ["en-us", "de", "en-us"])
+def test_nth_is_humanizes_ordinal_in_the_active_language(language):
+    with translation.override(language):
+        assert [nth(n) for n in range(125)] == [ordinal(n) for n in range(125)]
+    assert nth(None) == ""
