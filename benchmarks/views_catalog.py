@@ -1,12 +1,14 @@
 """The catalogue pages: every benchmark, every category, and a category's ranking."""
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest, Lower
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
@@ -199,6 +201,20 @@ def category_list(request: HttpRequest) -> HttpResponse:
 # --- /categories/<slug>/ ---------------------------------------------------------------------
 
 
+class RankedModelLink(NamedTuple):
+    """What a category ranking's row shows of its model. Plain values: the ranking names
+    every ranked model (ties are ordered by name), and model instances of them all, with
+    their organizations and licences, took a third of the page's time."""
+
+    slug: str
+    name: str
+    organization_name: str
+    is_open: bool
+
+    def get_absolute_url(self) -> str:
+        return reverse("models_registry:detail", args=[self.slug])
+
+
 @require_GET
 @cache_public_page
 # A history restore also says HX-Request but gets the whole page: vary on both.
@@ -229,12 +245,16 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
     scores = Result.objects.filter(benchmark__in=[b.id for b in candidates]).category_scores()
     ranking = rank_category(candidates, scores, measured_model_count=category.measured)
-    ai_models = (
-        AIModel.objects.filter(pk__in=[entry.ai_model_id for entry in ranking.entries])
-        .select_related("organization", "license")
-        .only("slug", "name", "organization__name", "license__open_weights")
+    ranked_models = AIModel.objects.filter(
+        pk__in=[entry.ai_model_id for entry in ranking.entries]
+    ).values_list("pk", "slug", "name", "organization__name", "license__open_weights")
+    rows = ranking_rows(
+        ranking,
+        {
+            pk: RankedModelLink(slug, name, organization_name, bool(open_weights))
+            for pk, slug, name, organization_name, open_weights in ranked_models
+        },
     )
-    rows = ranking_rows(ranking, {ai_model.pk: ai_model for ai_model in ai_models})
     # The ranks are the whole ranking's; only the table is paged.
     paginator = Paginator(rows, RANKING_PER_PAGE)
     page: Page = paginator.page(page_number(request.GET.get("page"), paginator.num_pages))
