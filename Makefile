@@ -10,6 +10,9 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 # Tests pass their own flags through PYTEST_ARGS, e.g. make test PYTEST_ARGS="-k importer".
 PYTEST_ARGS ?=
+# The suite runs in PYTEST_WORKERS processes (pytest-xdist, each with its own test
+# database): two for the 2-core machines it runs on; 0 runs it in one process.
+PYTEST_WORKERS ?= 2
 
 # Python 3.12 or newer: the first of python3.13, python3.12, python3 that runs and is
 # new enough (a pyenv shim can exist for a version that is not selected, so each
@@ -77,7 +80,7 @@ run: setup
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: setup chromium
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .
