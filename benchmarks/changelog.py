@@ -29,16 +29,17 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from benchmarks.demo import DEMO_REASON
-from benchmarks.leaderboard import format_score
 from benchmarks.models import Benchmark, Result
-from benchmarks.services import IMPORT_REASON
 from models_registry.models import AIModel, License, Organization
+from pages.formatting import format_score
 
 ADDED, CHANGED, REMOVED = "added", "changed", "removed"
 # simple-history's history_type values.
 CREATED, UPDATED, DELETED = "+", "~", "-"
-# Reasons of records that only load data: their creations are not changes.
+# The public reasons of the history records the loaders write (ingest/: the LLM Stats
+# import, the demo data): their creations load data and are not changes.
+IMPORT_REASON = "LLM Stats import"
+DEMO_REASON = "Demo data"
 LOADING_REASONS = (IMPORT_REASON, DEMO_REASON)
 UNKNOWN_NAME = "A removed entry"
 

@@ -3,7 +3,8 @@
 import datetime
 from collections.abc import Sequence
 
-from benchmarks.leaderboard import FrontierPoint, Row, format_score
+from benchmarks.leaderboard import FrontierPoint, Row
+from pages.formatting import format_score
 
 EPOCH = datetime.date(1970, 1, 1)
 

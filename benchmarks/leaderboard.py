@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from benchmarks.ranking import competition_ranks, merit
+from pages.formatting import count_of, format_score, join_words
+
 
 @dataclass(frozen=True)
 class Row:
@@ -83,10 +86,10 @@ def rows_from_columns(
 
 
 def _merit(row: Row, higher_is_better: bool) -> Decimal | None:
-    """A value where larger is better, whatever the benchmark's direction."""
+    """The row's merit (ranking.merit), None without a normalized score."""
     if row.normalized_score is None:
         return None
-    return row.normalized_score if higher_is_better else -row.normalized_score
+    return merit(row.normalized_score, higher_is_better=higher_is_better)
 
 
 def best_per_model(rows: Iterable[Row], *, higher_is_better: bool) -> list[Row]:
@@ -102,33 +105,26 @@ def best_per_model(rows: Iterable[Row], *, higher_is_better: bool) -> list[Row]:
 
 
 def _ranking_key(row: Row, higher_is_better: bool) -> tuple:
-    merit = _merit(row, higher_is_better)
+    row_merit = _merit(row, higher_is_better)
     return (
-        merit is None,
-        -(merit or 0),
+        row_merit is None,
+        -(row_merit or 0),
         row.recorded_on or datetime.date.max,
         row.result_id,
     )
 
 
 def ranked(rows: Iterable[Row], *, higher_is_better: bool) -> list[Row]:
-    """Rows best first, each with its rank; equal scores share a rank (1, 2, 2, 4).
+    """Rows best first, each with its rank (ranking.competition_ranks: 1, 2, 2, 4).
 
     Rows without a normalized score come last, unranked.
     """
     ordered = sorted(rows, key=lambda row: _ranking_key(row, higher_is_better))
-    result: list[Row] = []
-    previous: Decimal | None = None
-    rank = 0
-    for position, row in enumerate(ordered, start=1):
-        merit = _merit(row, higher_is_better)
-        if merit is None:
-            result.append(row.ranked_as(None))
-            continue
-        if merit != previous:
-            rank, previous = position, merit
-        result.append(row.ranked_as(rank))
-    return result
+    scored = [row for row in ordered if row.normalized_score is not None]
+    ranks = competition_ranks(_merit(row, higher_is_better) for row in scored)
+    return [row.ranked_as(rank) for row, rank in zip(scored, ranks, strict=True)] + [
+        row.ranked_as(None) for row in ordered[len(scored) :]
+    ]
 
 
 @dataclass(frozen=True)
@@ -147,34 +143,11 @@ def frontier(rows: Iterable[Row], *, higher_is_better: bool) -> list[FrontierPoi
     points: list[FrontierPoint] = []
     best: Decimal | None = None
     for row in dated:
-        merit = _merit(row, higher_is_better)
-        if best is None or merit > best:
-            best = merit
+        row_merit = _merit(row, higher_is_better)
+        if best is None or row_merit > best:
+            best = row_merit
             points.append(FrontierPoint(row.recorded_on, row.normalized_score, row))
     return points
-
-
-def format_parameters(count: int | None) -> str:
-    """A parameter count as people write it: 4B, 1.8B, 671B, 1.2T, 350M."""
-    if count is None:
-        return ""
-    for size, suffix in ((10**12, "T"), (10**9, "B"), (10**6, "M"), (10**3, "K")):
-        if count >= size:
-            value = count / size
-            text = f"{value:.1f}".rstrip("0").rstrip(".") if value < 10 else f"{value:.0f}"
-            return f"{text}{suffix}"
-    return str(count)
-
-
-def format_tokens(count: int | None) -> str:
-    """A context length: 128K, 1M, 8,192 below a thousand-multiple."""
-    if count is None:
-        return ""
-    for size, suffix in ((10**6, "M"), (10**3, "K")):
-        if count >= size:
-            value = count / size
-            return f"{value:.1f}".rstrip("0").rstrip(".") + suffix
-    return f"{count:,}"
 
 
 @dataclass
@@ -358,31 +331,6 @@ def default_descending(sort: str) -> bool:
 
 
 # --- Words ---------------------------------------------------------------------------------
-
-
-def format_score(value: Decimal | None) -> str:
-    """A score as it was reported, without the padding of its column: 0.889, 2622, 88.9."""
-    if value is None:
-        return ""
-    text = format(value.normalize(), "f")
-    return text
-
-
-def format_percent(normalized: Decimal | None) -> str:
-    if normalized is None:
-        return ""
-    return f"{normalized * 100:.1f}%"
-
-
-def count_of(number: int, singular: str, plural: str | None = None) -> str:
-    return f"{number:,} {singular if number == 1 else (plural or singular + 's')}"
-
-
-def join_words(words: Sequence[str]) -> str:
-    """["a", "b", "c"] -> "a, b and c"."""
-    if len(words) <= 1:
-        return "".join(words)
-    return ", ".join(words[:-1]) + " and " + words[-1]
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@ import datetime
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models, transaction
 from django.db.models import F, Q
@@ -89,6 +89,17 @@ def refresh_result_stats(benchmark_ids: Iterable[int] | None = None) -> None:
         )
 
 
+# A normalized score is kept to six decimal places (Result.normalized_score).
+NORMALIZED_PLACES = Decimal("0.000001")
+
+
+def normalize(score: Decimal, scale: Decimal) -> Decimal:
+    """`score` on a 0 to 1 scale when `scale` is its maximum, rounded half up to six places.
+    Benchmark.normalized is the rule for a score on the benchmark's own scale; an importer
+    whose source writes fractions or percentages names the scale it reads them on."""
+    return (score / scale).quantize(NORMALIZED_PLACES, rounding=ROUND_HALF_UP)
+
+
 class Benchmark(TimestampedModel):
     class Modality(models.TextChoices):
         TEXT = "text", "Text"
@@ -161,6 +172,11 @@ class Benchmark(TimestampedModel):
     @property
     def author_list(self) -> list[str]:
         return [line.strip() for line in self.paper_authors.splitlines() if line.strip()]
+
+    def normalized(self, score: Decimal) -> Decimal | None:
+        """The normalized score of a score on this benchmark's scale: score / max_score,
+        rounded half up to six places; None for a score above the maximum."""
+        return normalize(score, self.max_score) if score <= self.max_score else None
 
 
 SCORE_LIMIT = 10**9

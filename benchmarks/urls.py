@@ -1,11 +1,10 @@
 from django.urls import path
 
-from benchmarks import views, views_catalog, views_search
+from benchmarks import views, views_catalog
 
 app_name = "benchmarks"
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("benchmarks/", views_catalog.benchmark_list, name="list"),
     path("benchmarks/<str:slug>/", views.benchmark_detail, name="detail"),
     path(
@@ -20,7 +19,6 @@ urlpatterns = [
         {"file_format": "json"},
         name="leaderboard-json",
     ),
-    path("search/", views_search.search, name="search"),
     path("categories/", views_catalog.category_list, name="category-list"),
     path("categories/<str:slug>/", views_catalog.category_detail, name="category-detail"),
 ]

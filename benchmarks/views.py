@@ -2,8 +2,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Count, Exists, F, When
-from django.db.models.functions import Lower
+from django.db.models import Case, Exists, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -14,156 +13,17 @@ from django.views.decorators.vary import vary_on_headers
 from benchmarks import leaderboard
 from benchmarks.changelog import benchmark_changes, change_log_page
 from benchmarks.charts import progress_chart
-from benchmarks.context_processors import DEMO_URL_PREFIX
 from benchmarks.forms import LeaderboardForm, LeaderboardQuery, leaderboard_query
-from benchmarks.listing import download_response, page_number, wants_partial
 from benchmarks.models import LEADERBOARD_COLUMNS, Benchmark, Category, Result
-from benchmarks.rankings import (
-    CategoryBenchmark,
-    CategoryRanking,
-    RankedModel,
-    RankingRow,
-    ResultScore,
-    core_candidates,
-    rank_category,
-    ranking_rows,
-)
 from config.caching import cache_public_page
-from models_registry.models import AIModel, Organization
+from models_registry.models import Organization
+from pages.formatting import format_score
+from pages.listing import download_response, page_number, wants_partial
 
-HOME_LIST_LENGTH = 8
 RELATED_BENCHMARKS = 6
-# The home page's main categories: the ones with the most models measured.
-HOME_CATEGORIES = 6
-HOME_LEADERS = 3
 # Rows a leaderboard shows at a time: a page of 100 stays under 100 KB of HTML and renders
 # quickly however many models a benchmark has; the downloads hold every row.
 LEADERBOARD_PAGE_SIZE = 100
-
-
-@dataclass(frozen=True)
-class CategoryLeaders:
-    """A category's card on the home page: the top of its ranking."""
-
-    category: Category
-    ranking: CategoryRanking
-    rows: list[RankingRow[AIModel]]
-
-
-def podium(ranking: CategoryRanking, places: int = HOME_LEADERS) -> list[RankedModel]:
-    """The entries that can be among the first `places` rows: everyone tied with the last."""
-    if not ranking.entries:
-        return []
-    last_rank = ranking.entries[min(places, len(ranking.entries)) - 1].rank
-    return [entry for entry in ranking.entries if entry.rank <= last_rank]
-
-
-def _category_leaders(categories: list[Category]) -> list[CategoryLeaders]:
-    """Each category's ranking, as on its page, in three queries for all of them: the
-    benchmarks of every category with their scored model counts, the normalized scores
-    on the benchmarks that can be in a core set, and the models at the top."""
-    memberships = (
-        Benchmark.categories.through.objects.filter(category__in=categories)
-        .values(
-            "category_id",
-            "benchmark_id",
-            "benchmark__name",
-            "benchmark__higher_is_better",
-            scored=F("benchmark__scored_model_count"),
-        )
-        .order_by()
-    )
-    counted: dict[int, list[tuple[CategoryBenchmark, int]]] = defaultdict(list)
-    for row in memberships:
-        benchmark = CategoryBenchmark(
-            row["benchmark_id"], row["benchmark__name"], row["benchmark__higher_is_better"]
-        )
-        counted[row["category_id"]].append((benchmark, row["scored"]))
-    candidates = {category_id: core_candidates(pairs) for category_id, pairs in counted.items()}
-
-    scores: dict[int, list[ResultScore]] = defaultdict(list)
-    wanted = {benchmark.id for benchmarks in candidates.values() for benchmark in benchmarks}
-    for score in Result.objects.filter(
-        benchmark__in=wanted, normalized_score__isnull=False
-    ).category_scores():
-        scores[score[1]].append(score)
-
-    rankings = {}
-    for category in categories:
-        benchmarks = candidates.get(category.pk, [])
-        rankings[category.pk] = rank_category(
-            benchmarks, [score for benchmark in benchmarks for score in scores[benchmark.id]]
-        )
-    ai_models = AIModel.objects.filter(
-        pk__in={entry.ai_model_id for ranking in rankings.values() for entry in podium(ranking)}
-    ).select_related("organization")
-    by_id = {
-        ai_model.pk: ai_model
-        for ai_model in ai_models.only("slug", "name", "organization__slug", "organization__name")
-    }
-    return [
-        CategoryLeaders(
-            category,
-            rankings[category.pk],
-            ranking_rows(rankings[category.pk], by_id)[:HOME_LEADERS],
-        )
-        for category in categories
-    ]
-
-
-@require_GET
-@cache_public_page
-def home(request: HttpRequest) -> HttpResponse:
-    """The leaders of the main categories, the newest models, the most-used benchmarks and
-    the latest results: ten queries (with the demo banner's), whatever the data size."""
-    categories = list(
-        Category.objects.annotate(model_count=Count("benchmarks__results__ai_model", distinct=True))
-        .filter(model_count__gt=0)
-        .order_by("-model_count", Lower("name"), "pk")
-        .only("slug", "name")[:HOME_CATEGORIES]
-    )
-    benchmarks = Benchmark.objects.order_by("-model_count", "name").only(
-        "slug", "name", "model_count"
-    )
-    ai_models = (
-        AIModel.objects.newest()
-        .select_related("organization")
-        .only(
-            "slug",
-            "name",
-            "release_date",
-            "release_date_precision",
-            "organization__slug",
-            "organization__name",
-        )
-    )
-    results = (
-        Result.objects.recently_changed()
-        .select_related("ai_model", "benchmark")
-        .only(
-            "score",
-            "normalized_score",
-            "status",
-            "updated_at",
-            "ai_model__slug",
-            "ai_model__name",
-            "benchmark__slug",
-            "benchmark__name",
-            "benchmark__max_score",
-        )
-    )
-    return render(
-        request,
-        "benchmarks/home.html",
-        {
-            "leaders": _category_leaders(categories),
-            "benchmarks": benchmarks[:HOME_LIST_LENGTH],
-            "benchmark_count": Benchmark.objects.count(),
-            "ai_models": ai_models[:HOME_LIST_LENGTH],
-            "ai_model_count": AIModel.objects.count(),
-            "results": results[:HOME_LIST_LENGTH],
-        },
-    )
 
 
 @dataclass
@@ -183,7 +43,7 @@ class Board:
 def _benchmark(slug: str) -> Benchmark:
     """The benchmark with its parent, and (for the site-wide banner, in the same query)
     whether the demo data is loaded."""
-    demo = Organization.objects.filter(website__startswith=DEMO_URL_PREFIX)
+    demo = Organization.objects.demo()
     return get_object_or_404(
         Benchmark.objects.select_related("parent").annotate(demo_data_loaded=Exists(demo)),
         slug=slug,
@@ -379,14 +239,14 @@ def _download_record(row: leaderboard.Row) -> dict[str, object]:
         "model": row.model_name,
         "model_slug": row.model_slug,
         "organization": row.organization_name,
-        "score": leaderboard.format_score(row.score),
-        "normalized_score": leaderboard.format_score(row.normalized_score) or None,
+        "score": format_score(row.score),
+        "normalized_score": format_score(row.normalized_score) or None,
         "status": row.status,
         "analysis_method": row.analysis_method,
         "parameter_count": row.parameter_count,
         "context_length": row.context_length,
-        "input_usd_per_million": leaderboard.format_score(row.input_usd_per_million) or None,
-        "output_usd_per_million": leaderboard.format_score(row.output_usd_per_million) or None,
+        "input_usd_per_million": format_score(row.input_usd_per_million) or None,
+        "output_usd_per_million": format_score(row.output_usd_per_million) or None,
         "open_weights": row.is_open,
         "license": row.license_name,
         "release_date": row.release_date.isoformat() if row.release_date else None,
@@ -408,7 +268,7 @@ def leaderboard_download(request: HttpRequest, slug: str, file_format: str) -> H
             "slug": benchmark.slug,
             "name": benchmark.name,
             "url": request.build_absolute_uri(benchmark.get_absolute_url()),
-            "max_score": leaderboard.format_score(benchmark.max_score),
+            "max_score": format_score(benchmark.max_score),
             "higher_is_better": benchmark.higher_is_better,
         },
         "query": board.query.as_initial(),

@@ -12,9 +12,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from benchmarks.listing import Column, column_headers, page_number, wants_partial
 from benchmarks.models import Benchmark, Category, Result
-from benchmarks.rankings import (
+from benchmarks.ranking import (
     CategoryBenchmark,
     core_candidates,
     rank_category,
@@ -22,6 +21,7 @@ from benchmarks.rankings import (
 )
 from config.caching import cache_public_page
 from models_registry.models import AIModel
+from pages.listing import Column, column_headers, page_number, wants_partial
 
 BENCHMARKS_PER_PAGE = 50
 # Rows of a category ranking shown at a time; the ranks are the whole ranking's.

@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "models_registry",
     "benchmarks",
     "submissions",
+    "pages",
+    "ingest",
+    "loadbench",
 ]
 
 MIDDLEWARE = [
@@ -87,7 +90,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "benchmarks.context_processors.site",
+                "pages.context_processors.site",
             ],
         },
     },

@@ -17,7 +17,7 @@ class StaticSitemap(Sitemap):
 
     def items(self) -> list[str]:
         return [
-            "benchmarks:home",
+            "pages:home",
             "benchmarks:list",
             "benchmarks:category-list",
             "models_registry:list",

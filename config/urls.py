@@ -7,6 +7,7 @@ from config.sitemaps import SITEMAPS
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("", include("pages.urls")),
     path("", include("benchmarks.urls")),
     path("models/", include("models_registry.urls")),
     path("organizations/", include("models_registry.urls_organizations")),

@@ -11,8 +11,8 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from benchmarks.leaderboard import format_score
 from models_registry.models import SLUG_MAX_LENGTH, validate_slug
+from pages.formatting import format_score
 
 MAX_MODELS = 4
 # Input beyond these limits is cut before it reaches the database: the slugs of a

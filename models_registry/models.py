@@ -68,6 +68,17 @@ class DatePrecision(models.TextChoices):
     YEAR = "year", "Year"
 
 
+# Every record that `manage.py load_demo` writes links under this address; the
+# .invalid top-level domain (RFC 2606) can never resolve to a real site.
+DEMO_URL_PREFIX = "https://demo.benchboard.invalid/"
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def demo(self) -> "OrganizationQuerySet":
+        """The synthetic demo data's organizations (`manage.py load_demo`)."""
+        return self.filter(website__startswith=DEMO_URL_PREFIX)
+
+
 class Organization(TimestampedModel):
     slug = slug_field()
     name = models.CharField(max_length=200)
@@ -78,6 +89,8 @@ class Organization(TimestampedModel):
     description = models.TextField(blank=True)
 
     history = history()
+
+    objects = OrganizationQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

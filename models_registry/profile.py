@@ -22,10 +22,9 @@ from typing import Any
 
 from django.contrib.humanize.templatetags.humanize import ordinal
 
-from benchmarks.leaderboard import format_score
-from benchmarks.rankings import merit
-from benchmarks.ranks import RankedResult, better
+from benchmarks.ranking import RankedResult, better, merit
 from models_registry.models import DatePrecision
+from pages.formatting import format_score
 
 OTHER = "Other"
 PODIUM = 3

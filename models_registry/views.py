@@ -11,15 +11,8 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from benchmarks.changelog import change_log_page, model_changes
-from benchmarks.listing import (
-    Column,
-    column_headers,
-    download_response,
-    page_number,
-    wants_partial,
-)
 from benchmarks.models import Benchmark, Category, Result
-from benchmarks.ranks import RankedResult, ranked_best_results
+from benchmarks.ranking import RankedResult, ranked_best_results
 from config.caching import cache_public_page
 from models_registry import profile
 from models_registry.forms import (
@@ -30,6 +23,13 @@ from models_registry.forms import (
     model_filters,
 )
 from models_registry.models import AIModel, AIModelQuerySet, Offering, Organization
+from pages.listing import (
+    Column,
+    column_headers,
+    download_response,
+    page_number,
+    wants_partial,
+)
 
 MODELS_PER_PAGE = 50
 SEARCH_MAX_WORDS = 8

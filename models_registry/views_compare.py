@@ -15,11 +15,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from benchmarks.leaderboard import join_words
-from benchmarks.listing import wants_partial
 from benchmarks.models import Result
-from benchmarks.ranks import ranked_best_results
-from benchmarks.views_search import QUERY_MAX_LENGTH, best_matches, clean_query
+from benchmarks.ranking import ranked_best_results
 from config.caching import cache_public_page
 from models_registry.comparison import (
     MAX_MODELS,
@@ -39,6 +36,9 @@ from models_registry.comparison import (
     shown,
 )
 from models_registry.models import AIModel, Offering
+from pages.formatting import join_words
+from pages.listing import wants_partial
+from pages.search import QUERY_MAX_LENGTH, best_matches, clean_query
 
 SUGGESTIONS_SHOWN = 8
 CANDIDATES_SHOWN = 10

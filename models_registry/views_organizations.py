@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from benchmarks.models import Benchmark, Result
-from benchmarks.ranks import RankedResult, best_per_model_and_benchmark, better, ranked_in_sql
+from benchmarks.ranking import RankedResult, best_per_model_and_benchmark, better, ranked_in_sql
 from config.caching import cache_public_page
 from models_registry.models import AIModel, Organization
 

@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from benchmarks.leaderboard import format_score
 from benchmarks.models import Result
 from models_registry.admin import RECORD_FIELDSET
+from pages.formatting import format_score
 from submissions import services
 from submissions.models import DataReport, ResultSubmission
 

@@ -13,9 +13,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.utils import timezone
 
-from benchmarks.leaderboard import format_score
 from benchmarks.models import SCORE_LIMIT, Benchmark, Result
 from models_registry.models import SLUG_MAX_LENGTH, URL_MAX_LENGTH, AIModel
+from pages.formatting import format_score
 from submissions.models import DataReport, ResultSubmission
 
 HONEYPOT_FIELD = "website"

@@ -17,7 +17,7 @@ from django.core.mail import EmailMessage
 from django.db.models import Q
 from django.urls import reverse
 
-from benchmarks.leaderboard import format_score
+from pages.formatting import format_score
 from submissions.forms import ReportTarget
 from submissions.models import DataReport, ResultSubmission
 

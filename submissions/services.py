@@ -21,7 +21,7 @@ only) and the curator (history_user). The reporter hears of the outcome by mail,
 once the transaction has committed.
 """
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from functools import partial
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -29,9 +29,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from benchmarks.leaderboard import format_score
-from benchmarks.llmstats import NORMALIZED_PLACES
 from benchmarks.models import Benchmark, Result
+from pages.formatting import format_score
 from submissions import notifications
 from submissions.models import DataReport, ResultSubmission
 
@@ -310,14 +309,15 @@ def parse_score(value: str | Decimal) -> Decimal:
 
 
 def normalized_score(score: Decimal, benchmark: Benchmark) -> Decimal:
-    """score / max_score, rounded half up to 6 places; a score above the maximum is refused."""
-    if score > benchmark.max_score:
+    """Benchmark.normalized; a score above the maximum is refused."""
+    normalized = benchmark.normalized(score)
+    if normalized is None:
         raise CorrectionError(
             f"The score {format_score(score)} is above {benchmark.name}'s maximum score of "
             f"{format_score(benchmark.max_score)}. Correct the value first (or the "
             "benchmark's maximum, if that is what is wrong)."
         )
-    return (score / benchmark.max_score).quantize(NORMALIZED_PLACES, rounding=ROUND_HALF_UP)
+    return normalized
 
 
 # Steps shared by the services ----------------------------------------------------------

@@ -19,9 +19,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from benchmarks.listing import wants_partial
 from benchmarks.models import Benchmark, Result
 from models_registry.models import SLUG_MAX_LENGTH, AIModel
+from pages.listing import wants_partial
 from submissions import ratelimit
 from submissions.forms import DataReportForm, ReportTarget, ResultSubmissionForm
 from submissions.models import DataReport, ResultSubmission, new_reference

@@ -21,9 +21,9 @@ from django.middleware.csrf import get_token
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
-from benchmarks.demo import delete_demo, load_demo
-from benchmarks.services import import_llmstats
 from config import caching
+from ingest.demo import delete_demo, load_demo
+from ingest.services import import_llmstats
 from submissions import notifications, services
 from tests.factories import (
     make_ai_model,

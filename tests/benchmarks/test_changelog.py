@@ -11,10 +11,16 @@ from django.test.utils import CaptureQueriesContext
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from benchmarks import changelog
-from benchmarks.changelog import ADDED, CHANGED, REMOVED, Entry, Snapshot
-from benchmarks.demo import DEMO_REASON
+from benchmarks.changelog import (
+    ADDED,
+    CHANGED,
+    DEMO_REASON,
+    IMPORT_REASON,
+    REMOVED,
+    Entry,
+    Snapshot,
+)
 from benchmarks.models import Result, refresh_result_stats
-from benchmarks.services import IMPORT_REASON
 from submissions import notifications, services
 from tests.factories import make_ai_model, make_benchmark, make_license
 from tests.test_curators import make_curator, make_data_report, make_result_submission

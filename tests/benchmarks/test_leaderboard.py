@@ -8,6 +8,7 @@ from benchmarks import leaderboard
 from benchmarks.charts import progress_chart
 from benchmarks.leaderboard import Filters, Row
 from benchmarks.models import LEADERBOARD_COLUMNS
+from pages.formatting import format_parameters, format_score, format_tokens
 
 NOW = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
 
@@ -153,15 +154,15 @@ def test_header_links_toggle_the_active_column_and_start_others_in_their_natural
 
 
 def test_formats():
-    assert leaderboard.format_parameters(4 * 10**9) == "4B"
-    assert leaderboard.format_parameters(1_780_000_000) == "1.8B"
-    assert leaderboard.format_parameters(671 * 10**9) == "671B"
-    assert leaderboard.format_parameters(10**12) == "1T"
-    assert leaderboard.format_parameters(None) == ""
-    assert leaderboard.format_tokens(128_000) == "128K"
-    assert leaderboard.format_tokens(1_048_576) == "1M"
-    assert leaderboard.format_score(Decimal("0.889000")) == "0.889"
-    assert leaderboard.format_score(Decimal("2622.000000")) == "2622"
+    assert format_parameters(4 * 10**9) == "4B"
+    assert format_parameters(1_780_000_000) == "1.8B"
+    assert format_parameters(671 * 10**9) == "671B"
+    assert format_parameters(10**12) == "1T"
+    assert format_parameters(None) == ""
+    assert format_tokens(128_000) == "128K"
+    assert format_tokens(1_048_576) == "1M"
+    assert format_score(Decimal("0.889000")) == "0.889"
+    assert format_score(Decimal("2622.000000")) == "2622"
     assert leaderboard.authors_shown(list("abcdef")) == (list("abcd"), 2)
 
 

@@ -16,7 +16,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from benchmarks.context_processors import DEMO_URL_PREFIX
+from models_registry.models import DEMO_URL_PREFIX
 from tests.factories import (
     make_ai_model,
     make_benchmark,

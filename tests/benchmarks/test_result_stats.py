@@ -15,8 +15,8 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from benchmarks.demo import load_demo
 from benchmarks.models import Benchmark, Result, model_count, result_stats_refreshed_once
+from ingest.demo import load_demo
 from models_registry.models import AIModel
 from tests.concurrency import HOLD_SECONDS, second_during_first
 from tests.factories import make_ai_model, make_benchmark, make_result

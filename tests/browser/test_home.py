@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from benchmarks.context_processors import DEMO_URL_PREFIX
+from models_registry.models import DEMO_URL_PREFIX
 from tests.factories import (
     make_ai_model,
     make_benchmark,

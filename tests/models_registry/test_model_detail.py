@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from benchmarks.models import Benchmark, Category, Result, refresh_result_stats
-from benchmarks.ranks import RankedResult
+from benchmarks.ranking import RankedResult
 from models_registry import profile
 from models_registry.models import AIModel, Offering, Provider
 from tests.factories import (

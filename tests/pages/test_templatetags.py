@@ -1,0 +1,241 @@
+"""The template filters and tags of pages.templatetags.benchboard."""
+
+import datetime
+import re
+from dataclasses import replace
+from decimal import Decimal
+
+import pytest
+from django.contrib.humanize.templatetags.humanize import ordinal
+from django.urls import reverse
+from django.utils import translation
+from django.utils.dateformat import format as django_format
+
+from benchmarks.models import Benchmark, Result
+from models_registry.models import DatePrecision
+from models_registry.profile import ResultRow
+from pages.templatetags.benchboard import (
+    NO_VALUE,
+    _url_of_slug,
+    leaderboard_rows,
+    model_result_rows,
+    nth,
+    precise_date,
+)
+from tests.benchmarks.test_leaderboard import row
+
+DJANGO_FORMATS = {DatePrecision.DAY: "j M Y", DatePrecision.MONTH: "M Y", DatePrecision.YEAR: "Y"}
+DATES = [
+    datetime.date(year, month, day)
+    for year in (7, 999, 2024)
+    for month in range(1, 13)
+    for day in (1, 9, 28)
+]
+
+
+@pytest.mark.parametrize("language", ["en-us", "de"])
+@pytest.mark.parametrize("precision", list(DJANGO_FORMATS))
+def test_precise_date_writes_what_djangos_date_format_writes(language, precision):
+    with translation.override(language):
+        written = [precise_date(date, precision) for date in DATES]
+        expected = [django_format(date, DJANGO_FORMATS[precision]) for date in DATES]
+    assert written == expected
+
+
+def test_precise_date_examples():
+    may = datetime.date(2024, 5, 3)
+    assert precise_date(may) == "3 May 2024"
+    assert precise_date(may, DatePrecision.MONTH) == "May 2024"
+    assert precise_date(may, DatePrecision.YEAR) == "2024"
+    assert precise_date(may, "unknown") == "3 May 2024"
+    assert precise_date(None) == ""
+    with translation.override("de"):
+        assert precise_date(may) == "3 Mai 2024"
+
+
+@pytest.mark.parametrize("slug", ["gpt-5", "Llama 3.1 (405B)", "qwën-2", "a&b", "50%", "o'brien"])
+def test_model_urls_are_what_reverse_gives(slug):
+    assert _url_of_slug("models_registry:detail")(slug) == reverse(
+        "models_registry:detail", args=[slug]
+    )
+
+
+def cells(html: str) -> list[str]:
+    return re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", html)
+
+
+def test_a_leaderboard_row_shows_every_fact_of_its_result():
+    result = row(
+        7,
+        "0.8571",
+        model="gpt-5",
+        rank=1,
+        status="verified",
+        status_label="Verified",
+        analysis_method="5-shot",
+        parameter_count=400 * 10**9,
+        context_length=128_000,
+        input_usd_per_million=Decimal("1.250"),
+        output_usd_per_million=Decimal("10"),
+        is_open=True,
+        release_date=datetime.date(2025, 8, 7),
+        release_date_precision=DatePrecision.MONTH,
+        recorded_on=datetime.date(2025, 9, 1),
+        source_url="https://example.com/card?a=1&b=2",
+    )
+    shown = leaderboard_rows(
+        [replace(result, score=Decimal("85.71"))],
+        max_score=Decimal(100),
+        report_url="/reports/new/",
+    )
+    assert shown.count("<tr>") == 1
+    assert cells(shown) == [
+        "1",
+        '<a href="/models/gpt-5/">Gpt-5</a>',
+        "Acme",
+        '85.71 <span class="muted">(85.7%)</span>',
+        '<span class="badge badge-verified">Verified</span>',
+        "5-shot",
+        "400B",
+        "128K",
+        "$1.25 / $10",
+        '<span class="badge badge-open">Open</span>',
+        "Aug 2025",
+        "1 Sep 2025",
+        '<a href="https://example.com/card?a=1&amp;b=2" rel="nofollow">Source'
+        '<span class="visually-hidden"> for Gpt-5</span></a> · '
+        '<a href="/reports/new/?result=7" data-report>Report'
+        '<span class="visually-hidden"> a problem with Gpt-5\'s result</span></a>',
+    ]
+
+
+def test_what_a_leaderboard_row_lacks_shows_as_a_dash():
+    shown = leaderboard_rows(
+        [row(3, None, recorded_on=None, input_usd_per_million=Decimal("1"))],
+        max_score=Decimal(1),
+        report_url="/reports/new/",
+    )
+    # No rank, no normalized score (and no percent on a 0-to-1 benchmark), no method,
+    # size, context, price (one of the two is not a cost), dates or source.
+    assert cells(shown)[0] == NO_VALUE
+    assert cells(shown)[3] == "0"
+    assert cells(shown)[5:9] == [NO_VALUE, NO_VALUE, NO_VALUE, NO_VALUE]
+    assert cells(shown)[9] == '<span class="badge badge-proprietary">Proprietary</span>'
+    assert cells(shown)[10:12] == [NO_VALUE, NO_VALUE]
+    assert cells(shown)[12].startswith(f"{NO_VALUE} · <a href=")
+
+
+def test_a_leaderboard_row_escapes_every_text():
+    hostile = '<img src=x onerror="alert(1)">'
+    shown = leaderboard_rows(
+        [
+            row(
+                1,
+                "0.5",
+                model_name=hostile,
+                organization_name=hostile,
+                analysis_method=hostile,
+                status=hostile,
+                status_label=hostile,
+                source_url='https://example.com/"><script>',
+            )
+        ],
+        max_score=Decimal(1),
+        report_url='/r/"><b>',
+    )
+    assert "<img" not in shown
+    assert "<script>" not in shown
+    assert "<b>" not in shown
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in shown
+
+
+def model_row(**fields) -> ResultRow:
+    benchmark = Benchmark(
+        slug=fields.pop("slug", "gpqa"),
+        name=fields.pop("benchmark_name", "GPQA"),
+        max_score=fields.pop("max_score", Decimal(1)),
+        higher_is_better=fields.pop("higher_is_better", True),
+    )
+    rank = fields.pop("rank", None)
+    model_count = fields.pop("model_count", None)
+    result = Result(pk=fields.pop("pk", 41), benchmark=benchmark, **fields)
+    return ResultRow(result, rank, model_count)
+
+
+def test_a_model_result_row_shows_its_rank_and_every_fact():
+    shown = model_result_rows(
+        [
+            model_row(
+                benchmark_name="Arena Elo",
+                slug="arena-elo",
+                max_score=Decimal(2000),
+                score=Decimal("1402.5"),
+                normalized_score=Decimal("0.70125"),
+                analysis_method="5-shot",
+                status=Result.Status.VERIFIED,
+                recorded_on=datetime.date(2025, 3, 2),
+                source_url="https://example.com/?a=1&b=2",
+                rank=2,
+                model_count=31,
+            )
+        ],
+        report_url="/reports/new/",
+    )
+    assert shown.count("<tr>") == 1
+    assert cells(shown) == [
+        '<a href="/benchmarks/arena-elo/">Arena Elo</a>',
+        '<strong>1402.5</strong> <span class="muted">(70.1%)</span>',
+        "5-shot",
+        "2nd of 31",
+        '<span class="badge badge-verified">Verified</span>',
+        '<time datetime="2025-03-02">2 Mar 2025</time>',
+        '<a href="https://example.com/?a=1&amp;b=2" rel="external noopener nofollow">Source'
+        '<span class="visually-hidden"> of the Arena Elo result</span></a> · '
+        '<a class="report-link" href="/reports/new/?result=41" hx-get="/reports/new/?result=41" '
+        'hx-target="#report-form" hx-swap="outerHTML">Report'
+        '<span class="visually-hidden"> a problem with the Arena Elo result</span></a>',
+    ]
+
+
+def test_an_unranked_model_result_row_says_so_and_dashes_what_it_lacks():
+    shown = model_result_rows(
+        [model_row(score=Decimal("0.3"), higher_is_better=False, recorded_on=None, source_url="")],
+        report_url="/reports/new/",
+    )
+    row = cells(shown)
+    assert row[0].endswith(' <span class="muted">(lower is better)</span>')
+    assert row[1] == "<strong>0.3</strong>"
+    assert row[2] == NO_VALUE
+    assert row[3] == (
+        '<span aria-hidden="true">\N{EM DASH}</span>'
+        '<span class="visually-hidden">not ranked: no normalized score</span>'
+    )
+    assert row[4] == '<span class="badge badge-self_reported">Self-reported</span>'
+    assert row[5] == NO_VALUE
+    assert row[6].startswith('<a class="report-link"')
+
+
+def test_a_model_result_row_escapes_every_text():
+    hostile = '<img src=x onerror="alert(1)">'
+    shown = model_result_rows(
+        [
+            model_row(
+                benchmark_name=hostile,
+                score=Decimal("0.5"),
+                analysis_method=hostile,
+                source_url='https://example.com/"><script>',
+            )
+        ],
+        report_url='/r/"><b>',
+    )
+    assert "<img" not in shown
+    assert "<script>" not in shown
+    assert "<b>" not in shown
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in shown
+
+
+@pytest.mark.parametrize("language", ["en-us", "de", "en-us"])
+def test_nth_is_humanizes_ordinal_in_the_active_language(language):
+    with translation.override(language):
+        assert [nth(n) for n in range(125)] == [ordinal(n) for n in range(125)]
+    assert nth(None) == ""
