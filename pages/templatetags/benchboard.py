@@ -109,6 +109,42 @@ _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u
 NO_VALUE = "\N{EN DASH}"
 
 
+# --- Result rows -------------------------------------------------------------------------
+# A benchmark's leaderboard and a model's results are tables of results, written by the
+# two tags below from these cells; each returns escaped HTML.
+
+
+def _or_dash(text: str) -> str:
+    """The text, escaped, or the dash of a missing fact."""
+    return html.escape(text) or NO_VALUE
+
+
+def _score_cell(
+    score: Decimal, normalized: Decimal | None, *, with_percent: bool, strong: bool = False
+) -> str:
+    """The score as reported (in <strong> when strong), and its normalized percentage
+    where the benchmark's scale is not 0 to 1 (an Elo of 1402.5 is "(70.1%)")."""
+    shown = html.escape(format_score(score))
+    if strong:
+        shown = f"<strong>{shown}</strong>"
+    if with_percent and normalized is not None:
+        shown += f' <span class="muted">({html.escape(format_percent(normalized))})</span>'
+    return shown
+
+
+def _status_badge(status: str, label: str) -> str:
+    return f'<span class="badge badge-{html.escape(status)}">{html.escape(label)}</span>'
+
+
+def _report_link(report_url: str, result_id: int, about: str, *, css_class: str = "") -> str:
+    """The row's Report link, opened in place by static/js/reports.js; about is escaped."""
+    attributes = f' class="{css_class}"' if css_class else ""
+    return (
+        f'<a{attributes} href="{report_url}?result={result_id}" data-report>Report'
+        f'<span class="visually-hidden"> a problem with {about}</span></a>'
+    )
+
+
 @register.simple_tag
 def leaderboard_rows(
     rows: Iterable[leaderboard.Row], *, max_score: Decimal, report_url: str
@@ -126,10 +162,7 @@ def leaderboard_rows(
     lines = []
     for row in rows:
         name = html.escape(row.model_name)
-        shown_score = html.escape(format_score(row.score))
-        if with_percent and row.normalized_score is not None:
-            percent = html.escape(format_percent(row.normalized_score))
-            shown_score += f' <span class="muted">({percent})</span>'
+        shown_score = _score_cell(row.score, row.normalized_score, with_percent=with_percent)
         if row.cost is not None:
             cost = html.escape(
                 f"{usd(row.input_usd_per_million)} / {usd(row.output_usd_per_million)}"
@@ -146,8 +179,8 @@ def leaderboard_rows(
             else NO_VALUE
         )
         recorded = html.escape(precise_date(row.recorded_on)) if row.recorded_on else NO_VALUE
-        size = html.escape(format_parameters(row.parameter_count)) or NO_VALUE
-        context = html.escape(format_tokens(row.context_length)) or NO_VALUE
+        size = _or_dash(format_parameters(row.parameter_count))
+        context = _or_dash(format_tokens(row.context_length))
         source = (
             f'<a href="{html.escape(row.source_url)}" rel="nofollow">Source'
             f'<span class="visually-hidden"> for {name}</span></a>'
@@ -159,14 +192,12 @@ def leaderboard_rows(
             f'<th scope="row"><a href="{html.escape(model_url(row.model_slug))}">{name}</a></th>'
             f"<td>{html.escape(row.organization_name)}</td>"
             f"<td>{shown_score}</td>"
-            f'<td><span class="badge badge-{html.escape(row.status)}">'
-            f"{html.escape(row.status_label)}</span></td>"
-            f"<td>{html.escape(row.analysis_method) or NO_VALUE}</td>"
+            f"<td>{_status_badge(row.status, row.status_label)}</td>"
+            f"<td>{_or_dash(row.analysis_method)}</td>"
             f"<td>{size}</td><td>{context}</td><td>{cost}</td><td>{licence}</td>"
             f"<td>{released}</td><td>{recorded}</td>"
-            f"<td>{source} · "
-            f'<a href="{report_url}?result={row.result_id}" data-report>Report'
-            f'<span class="visually-hidden"> a problem with {name}\'s result</span></a></td></tr>'
+            f"<td>{source} · {_report_link(report_url, row.result_id, f"{name}'s result")}</td>"
+            "</tr>"
         )
     return mark_safe("".join(lines))
 
@@ -183,7 +214,7 @@ def model_result_rows(rows: Iterable[Any], *, report_url: str) -> SafeString:
     benchmark_url = _url_of_slug("benchmarks:detail")
     report_url = html.escape(report_url)
     language = get_language()
-    status_labels = {status: html.escape(label) for status, label in Result.Status.choices}
+    status_labels = dict(Result.Status.choices)
     lines = []
     for row in rows:
         result, benchmark = row.result, row.benchmark
@@ -191,10 +222,12 @@ def model_result_rows(rows: Iterable[Any], *, report_url: str) -> SafeString:
         direction = (
             "" if benchmark.higher_is_better else ' <span class="muted">(lower is better)</span>'
         )
-        shown_score = f"<strong>{html.escape(format_score(result.score))}</strong>"
-        if benchmark.max_score != 1 and result.normalized_score is not None:
-            percent = html.escape(format_percent(result.normalized_score))
-            shown_score += f' <span class="muted">({percent})</span>'
+        shown_score = _score_cell(
+            result.score,
+            result.normalized_score,
+            with_percent=benchmark.max_score != 1,
+            strong=True,
+        )
         if row.rank:
             rank = f"{html.escape(_ordinal(row.rank, language))} of {row.model_count}"
         else:
@@ -215,19 +248,17 @@ def model_result_rows(rows: Iterable[Any], *, report_url: str) -> SafeString:
             if result.source_url
             else ""
         )
-        report = f"{report_url}?result={result.pk}"
+        status = _status_badge(result.status, status_labels.get(result.status) or result.status)
+        report = _report_link(report_url, result.pk, f"the {name} result", css_class="report-link")
         lines.append(
             f'<tr><th scope="row"><a href="{html.escape(benchmark_url(benchmark.slug))}">'
             f"{name}</a>{direction}</th>"
             f'<td class="num">{shown_score}</td>'
-            f"<td>{html.escape(result.analysis_method) or NO_VALUE}</td>"
+            f"<td>{_or_dash(result.analysis_method)}</td>"
             f'<td class="num">{rank}</td>'
-            f'<td><span class="badge badge-{html.escape(result.status)}">'
-            f"{status_labels.get(result.status) or html.escape(result.status)}</span></td>"
+            f"<td>{status}</td>"
             f"<td>{recorded}</td>"
-            f'<td>{source}<a class="report-link" href="{report}" hx-get="{report}" '
-            f'hx-target="#report-form" hx-swap="outerHTML">Report'
-            f'<span class="visually-hidden"> a problem with the {name} result</span></a></td></tr>'
+            f"<td>{source}{report}</td></tr>"
         )
     return mark_safe("".join(lines))
 

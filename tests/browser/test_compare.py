@@ -148,3 +148,22 @@ def test_on_a_phone_the_table_scrolls_inside_its_wrapper(live_server, page, data
     assert wrapper.evaluate("el => { el.scrollLeft = 200; return el.scrollLeft; }") > 0
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert page.console_errors == []
+
+
+def test_a_model_added_in_place_is_reported_in_place(live_server, page, data):
+    """The report links of a column that an htmx swap brought in open the form in place
+    too (static/js/reports.js listens for every page's report links at once)."""
+    page.goto(live_server.url + "/compare/?models=acme-large,acme-small")
+    page.evaluate("window.notReloaded = true")
+    box = page.get_by_label(PICKER_LABEL)
+    box.click()
+    box.press_sequentially("zen one")
+    page.locator("#compare-suggestions a", has_text="Zen One").click()
+    expect(heading(page)).to_have_text("Compare Acme Large vs Acme Small vs Zen One")
+
+    page.get_by_role("link", name="Notice missing or incorrect data? About Zen One").click()
+
+    form = page.locator("#report-form")
+    expect(form.get_by_role("heading", name="Report about Zen One")).to_be_visible()
+    assert page.evaluate("window.notReloaded") is True
+    assert "/compare/" in page.url

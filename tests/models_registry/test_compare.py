@@ -387,7 +387,8 @@ def test_two_models_side_by_side(client, trio):
     ]
     assert '<a href="/models/acme-large/">Acme Large</a>' in content
     assert '<a href="/organizations/acme/">Acme AI</a>' in content
-    assert 'hx-get="/reports/new/?model=acme-small" hx-target="#report-form"' in content
+    assert '<a href="/reports/new/?model=acme-small" data-report>' in content
+    assert "js/reports.js" in content
     assert '<div id="report-form"></div>' in content
 
 

@@ -391,9 +391,7 @@ def test_each_row_has_its_source_and_an_inline_report_control(client, scored):
     results = section(content, "results")
     for result in (gpqa, arena):
         assert (
-            f'<a class="report-link" href="/reports/new/?result={result.pk}" '
-            f'hx-get="/reports/new/?result={result.pk}" hx-target="#report-form" '
-            'hx-swap="outerHTML">Report'
+            f'<a class="report-link" href="/reports/new/?result={result.pk}" data-report>Report'
         ) in results
     source = '<a href="https://example.org/paper" rel="external noopener nofollow">'
     assert results.count(source) == 5
@@ -431,14 +429,14 @@ def test_report_and_submit_controls_and_change_log(client, acme_large):
 
     content = client.get(URL).content.decode()
 
-    # In the header and under the results: a plain link that htmx loads in place.
+    # In the header and under the results: a plain link that static/js/reports.js opens
+    # in place.
     controls = re.findall(
-        r'<a href="([^"]+)"\s+hx-get="([^"]+)"\s+hx-target="#report-form" hx-swap="outerHTML">'
-        r"Notice missing or incorrect data\?</a>",
-        content,
+        r'<a href="([^"]+)" data-report>Notice missing or incorrect data\?</a>', content
     )
-    assert controls == [("/reports/new/?model=acme-large", "/reports/new/?model=acme-large")] * 2
+    assert controls == ["/reports/new/?model=acme-large"] * 2
     assert '<div id="report-form"></div>' in content
+    assert "js/reports.js" in content
     assert '<a href="/submit/?model=acme-large">Submit a missing result</a>' in content
     assert '<a href="/compare/?models=acme-large">Compare with other models</a>' in content
     changes = section(content, "changes")

@@ -191,8 +191,7 @@ def test_a_model_result_row_shows_its_rank_and_every_fact():
         '<time datetime="2025-03-02">2 Mar 2025</time>',
         '<a href="https://example.com/?a=1&amp;b=2" rel="external noopener nofollow">Source'
         '<span class="visually-hidden"> of the Arena Elo result</span></a> · '
-        '<a class="report-link" href="/reports/new/?result=41" hx-get="/reports/new/?result=41" '
-        'hx-target="#report-form" hx-swap="outerHTML">Report'
+        '<a class="report-link" href="/reports/new/?result=41" data-report>Report'
         '<span class="visually-hidden"> a problem with the Arena Elo result</span></a>',
     ]
 
