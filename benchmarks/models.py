@@ -13,6 +13,7 @@ from models_registry.models import (
     URL_MAX_LENGTH,
     AIModel,
     TimestampedModel,
+    WordSearchQuerySet,
     cheapest_price,
     history,
     slug_constraints,
@@ -100,6 +101,10 @@ def normalize(score: Decimal, scale: Decimal) -> Decimal:
     return (score / scale).quantize(NORMALIZED_PLACES, rounding=ROUND_HALF_UP)
 
 
+class BenchmarkQuerySet(WordSearchQuerySet):
+    search_fields = ("name", "slug", "description")
+
+
 class Benchmark(TimestampedModel):
     class Modality(models.TextChoices):
         TEXT = "text", "Text"
@@ -145,6 +150,8 @@ class Benchmark(TimestampedModel):
 
     # Derived from the results, not curated data: no history of their own.
     history = history(excluded=["model_count", "scored_model_count", "results_updated_at"])
+
+    objects = BenchmarkQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

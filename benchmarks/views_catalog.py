@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest, Lower
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
@@ -27,7 +27,6 @@ BENCHMARKS_PER_PAGE = 50
 # Rows of a category ranking shown at a time; the ranks are the whole ranking's.
 RANKING_PER_PAGE = 100
 SEARCH_MAX_LENGTH = 200
-SEARCH_MAX_WORDS = 8
 
 
 # --- /benchmarks/: parameters ----------------------------------------------------------------
@@ -111,20 +110,10 @@ class BenchmarkFilters:
         return bool(self.q or self.category or self.modality)
 
 
-def search_filter(q: str) -> Q:
-    """Every word of the search must appear in the name, the slug or the description."""
-    condition = Q()
-    for word in q.split()[:SEARCH_MAX_WORDS]:
-        condition &= (
-            Q(name__icontains=word) | Q(slug__icontains=word) | Q(description__icontains=word)
-        )
-    return condition
-
-
 def benchmark_rows(filters: BenchmarkFilters, category_ids: dict[str, int]) -> QuerySet:
     benchmarks = Benchmark.objects.all()
     if filters.q:
-        benchmarks = benchmarks.filter(search_filter(filters.q))
+        benchmarks = benchmarks.matching_words(filters.q)
     if filters.category:
         benchmarks = benchmarks.filter(categories=category_ids[filters.category])
     if filters.modality:

@@ -121,7 +121,26 @@ class License(TimestampedModel):
         return self.name
 
 
-class AIModelQuerySet(models.QuerySet):
+# A list search reads at most this many words.
+SEARCH_MAX_WORDS = 8
+
+
+class WordSearchQuerySet(models.QuerySet):
+    """The lists' search box: rows where every word appears in one of search_fields."""
+
+    search_fields: tuple[str, ...] = ("name", "slug")
+
+    def matching_words(self, q: str) -> "models.QuerySet":
+        condition = Q()
+        for word in q.split()[:SEARCH_MAX_WORDS]:
+            either = Q()
+            for field in self.search_fields:
+                either |= Q(**{f"{field}__icontains": word})
+            condition &= either
+        return self.filter(condition)
+
+
+class AIModelQuerySet(WordSearchQuerySet):
     def open_weights(self) -> "AIModelQuerySet":
         return self.filter(license__open_weights=True)
 

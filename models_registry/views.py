@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
-from django.db.models import F, Q
+from django.db.models import F
 from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -32,7 +32,6 @@ from pages.listing import (
 )
 
 MODELS_PER_PAGE = 50
-SEARCH_MAX_WORDS = 8
 BILLION = 10**9
 
 # --- /models/: rows ----------------------------------------------------------------------------
@@ -60,19 +59,11 @@ def _order_by(sort: str) -> tuple:
     return (ordered, *_BY_NAME)
 
 
-def _search_filter(q: str) -> Q:
-    """Every word of the search must appear in the name or the slug."""
-    condition = Q()
-    for word in q.split()[:SEARCH_MAX_WORDS]:
-        condition &= Q(name__icontains=word) | Q(slug__icontains=word)
-    return condition
-
-
 def model_rows(filters: ModelFilters) -> AIModelQuerySet:
     """The models the filters keep, in their order, with what a row shows."""
     ai_models = AIModel.objects.with_cheapest_price().with_result_count()
     if filters.q:
-        ai_models = ai_models.filter(_search_filter(filters.q))
+        ai_models = ai_models.matching_words(filters.q)
     if filters.org:
         ai_models = ai_models.filter(organization__slug=filters.org)
     if filters.licence == "open":
