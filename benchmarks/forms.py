@@ -3,27 +3,27 @@ from dataclasses import dataclass
 from django import forms
 from django.http import QueryDict
 
-from benchmarks.leaderboard import COLUMNS, DEFAULT_SORT, Filters, default_descending
+from benchmarks.leaderboard import COLUMNS, DEFAULT_SORT, Filters
+from pages.listing import ListForm, sort_choices
+
+LICENCE_CHOICES = [("", "Open and proprietary"), ("open", "Open"), ("proprietary", "Proprietary")]
 
 
-class LeaderboardForm(forms.Form):
+class LeaderboardForm(ListForm):
     """The leaderboard's controls; every value is whitelisted before it is used."""
+
+    DEFAULTS = {"rows": "best", "verified": False, "sort": DEFAULT_SORT}
 
     rows = forms.ChoiceField(
         label="Show",
         choices=[("best", "Best result per model"), ("all", "Every result")],
         required=False,
     )
-    license = forms.ChoiceField(
-        label="Licence",
-        choices=[("all", "Open and proprietary"), ("open", "Open"), ("proprietary", "Proprietary")],
-        required=False,
-    )
+    licence = forms.ChoiceField(label="Licence", choices=LICENCE_CHOICES, required=False)
     org = forms.ChoiceField(label="Organization", required=False)
     verified = forms.BooleanField(label="Verified only", required=False)
     q = forms.CharField(label="Search models", max_length=100, required=False)
-    sort = forms.ChoiceField(choices=[(c.key, c.label) for c in COLUMNS], required=False)
-    order = forms.ChoiceField(choices=[("asc", "asc"), ("desc", "desc")], required=False)
+    sort = forms.ChoiceField(choices=[(key, key) for key in sort_choices(COLUMNS)], required=False)
 
     def __init__(self, *args, organizations: list[tuple[str, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -34,43 +34,74 @@ class LeaderboardForm(forms.Form):
 class LeaderboardQuery:
     every_result: bool
     filters: Filters
-    sort: str
-    descending: bool
+    sort: str  # a ?sort= value: a column's key, with "-" for descending
+
+    @property
+    def sort_key(self) -> str:
+        return self.sort.lstrip("-")
+
+    @property
+    def descending(self) -> bool:
+        return self.sort.startswith("-")
 
     def as_initial(self) -> dict[str, object]:
         return {
             "rows": "all" if self.every_result else "best",
-            "license": self.filters.licence,
+            "licence": self.filters.licence,
             "org": self.filters.organization,
             "verified": self.filters.verified_only,
             "q": self.filters.search,
             "sort": self.sort,
-            "order": "desc" if self.descending else "asc",
         }
+
+    def params(self) -> dict[str, str]:
+        """The non-default filters as query-string values: the base of the header links."""
+        initial = self.as_initial()
+        del initial["sort"]
+        params = {name: str(value) for name, value in initial.items() if value}
+        if params.get("rows") == "best":
+            del params["rows"]
+        if "verified" in params:
+            params["verified"] = "on"
+        return params
 
 
 def leaderboard_query(
     params: QueryDict, *, organizations: list[tuple[str, str]]
 ) -> LeaderboardQuery:
     """Read the page's parameters; each malformed or unknown one falls back to its default."""
-    form = LeaderboardForm(params, organizations=organizations)
-    form.is_valid()
-
-    def value(name: str, default: object) -> object:
-        if name in form.errors:
-            return default
-        return form.cleaned_data.get(name) or default
-
-    sort = value("sort", DEFAULT_SORT)
-    order = value("order", "")
+    values = LeaderboardForm(params, organizations=organizations).values()
     return LeaderboardQuery(
-        every_result=value("rows", "best") == "all",
+        every_result=values["rows"] == "all",
         filters=Filters(
-            licence=value("license", "all"),
-            verified_only=bool(value("verified", False)),
-            organization=value("org", ""),
-            search=value("q", "").strip(),
+            licence=values["licence"],
+            verified_only=bool(values["verified"]),
+            organization=values["org"],
+            search=values["q"].strip(),
         ),
-        sort=sort,
-        descending=(order == "desc") if order else default_descending(sort),
+        sort=values["sort"],
     )
+
+
+def current_spelling(params: QueryDict) -> QueryDict | None:
+    """The parameters in today's spelling, in their order, or None when they already are:
+    the leaderboard was sorted with `?sort=score&order=desc` (now `?sort=-score`) and
+    filtered with `?license=` (now `?licence=`, where "all" is no filter)."""
+    renamed_sort = [sort.replace("license", "licence") for sort in params.getlist("sort")]
+    if "order" not in params and "license" not in params and renamed_sort == params.getlist("sort"):
+        return None
+    current = QueryDict(mutable=True)
+    for key, values in params.lists():
+        if key == "license":
+            if "licence" in params:
+                continue
+            key, values = "licence", [value for value in values if value != "all"]
+        elif key == "sort":
+            values = renamed_sort
+        if key != "order" and values:
+            current.setlist(key, values)
+    order = params.get("order")
+    if order in ("asc", "desc"):
+        sort = (current.get("sort") or DEFAULT_SORT).lstrip("-")
+        current["sort"] = f"-{sort}" if order == "desc" else sort
+    return current

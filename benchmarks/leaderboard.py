@@ -15,6 +15,7 @@ from typing import Any
 
 from benchmarks.ranking import competition_ranks, merit
 from pages.formatting import count_of, format_score, join_words
+from pages.listing import Column
 
 
 @dataclass(frozen=True)
@@ -214,32 +215,38 @@ def authors_shown(authors: Sequence[str], *, limit: int = 4) -> tuple[list[str],
 # --- Sorting and filtering the table ---------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label: str
-    # The order a first click gives: best scores, biggest models and newest releases
-    # first; names, cost and methods from A or cheapest.
-    descending_first: bool
-    numeric: bool = False
-
-
+# The table's columns (pages.listing.Column). The order a first click gives: best scores,
+# biggest models and newest releases first; names, cost and methods from A or cheapest.
+# Rank ascending and score descending both read best first.
 COLUMNS = (
-    Column("rank", "Rank", False, numeric=True),
-    Column("model", "Model", False),
-    Column("organization", "Organization", False),
-    Column("score", "Score", True, numeric=True),
-    Column("status", "Status", False),
-    Column("method", "Method", False),
-    Column("parameters", "Parameters", True, numeric=True),
-    Column("context", "Context", True, numeric=True),
-    Column("cost", "Cost (USD / 1M tokens)", False, numeric=True),
-    Column("license", "Licence", False),
-    Column("release", "Released", True),
-    Column("recorded", "Date", True),
+    Column("rank", "Rank", numeric=True, first_direction=""),
+    Column("model", "Model", first_direction=""),
+    Column("organization", "Organization", first_direction=""),
+    Column("score", "Score", numeric=True, first_direction="-"),
+    Column("status", "Status", first_direction=""),
+    Column("method", "Method", first_direction=""),
+    Column("parameters", "Parameters", numeric=True, first_direction="-"),
+    Column("context", "Context", numeric=True, first_direction="-"),
+    Column("cost", "Cost (USD / 1M tokens)", numeric=True, first_direction=""),
+    Column("licence", "Licence", first_direction=""),
+    Column("release", "Released", first_direction="-"),
+    Column("recorded", "Date", first_direction="-"),
+    Column("source", "Source"),
 )
-COLUMN_KEYS = frozenset(column.key for column in COLUMNS)
 DEFAULT_SORT = "rank"
+_SORT_NAMES = {"cost": "cost", "release": "release date", "recorded": "date recorded"}
+
+
+def sort_phrase(sort: str) -> str:
+    """A ?sort= value in words, for the header links' screen-reader text: "score, best
+    first", "parameters, descending"."""
+    key, descending = sort.lstrip("-"), sort.startswith("-")
+    name = _SORT_NAMES.get(key) or next(c.label for c in COLUMNS if c.field == key).lower()
+    if key in {"rank", "score"}:
+        best_first = descending if key == "score" else not descending
+        return f"{name}, {'best' if best_first else 'worst'} first"
+    return f"{name}, {'descending' if descending else 'ascending'}"
+
 
 _SORT_VALUES = {
     "model": lambda row: row.model_name.lower(),
@@ -249,7 +256,7 @@ _SORT_VALUES = {
     "parameters": lambda row: row.parameter_count,
     "context": lambda row: row.context_length,
     "cost": lambda row: row.cost,
-    "license": lambda row: (not row.is_open, row.license_name.lower()),
+    "licence": lambda row: (not row.is_open, row.license_name.lower()),
     "release": lambda row: row.release_date,
     "recorded": lambda row: row.recorded_on,
 }
@@ -277,7 +284,7 @@ def sort_rows(rows: Sequence[Row], *, key: str, descending: bool) -> list[Row]:
 
 @dataclass(frozen=True)
 class Filters:
-    licence: str = "all"  # all, open or proprietary
+    licence: str = ""  # "" (both), "open" or "proprietary"
     verified_only: bool = False
     organization: str = ""  # an organization slug, or "" for all
     search: str = ""
@@ -294,40 +301,6 @@ def filter_rows(rows: Iterable[Row], filters: Filters) -> list[Row]:
         and (not filters.organization or row.organization_slug == filters.organization)
         and (not search or search in row.model_name.casefold() or search in row.model_slug)
     ]
-
-
-@dataclass(frozen=True)
-class HeaderCell:
-    """A column header: its label, the sort its link asks for, and its aria-sort."""
-
-    key: str
-    label: str
-    numeric: bool
-    sort: str
-    order: str
-    aria_sort: str  # "ascending", "descending" or "" when the table is not sorted by it
-
-
-def header_cells(*, sort: str, descending: bool) -> list[HeaderCell]:
-    cells = []
-    for column in COLUMNS:
-        active = column.key == sort
-        next_descending = not descending if active else column.descending_first
-        cells.append(
-            HeaderCell(
-                key=column.key,
-                label=column.label,
-                numeric=column.numeric,
-                sort=column.key,
-                order="desc" if next_descending else "asc",
-                aria_sort=("descending" if descending else "ascending") if active else "",
-            )
-        )
-    return cells
-
-
-def default_descending(sort: str) -> bool:
-    return next(column.descending_first for column in COLUMNS if column.key == sort)
 
 
 # --- Words ---------------------------------------------------------------------------------

@@ -13,12 +13,18 @@ from django.views.decorators.vary import vary_on_headers
 from benchmarks import leaderboard
 from benchmarks.changelog import benchmark_changes, change_log_page
 from benchmarks.charts import progress_chart
-from benchmarks.forms import LeaderboardForm, LeaderboardQuery, leaderboard_query
+from benchmarks.forms import LeaderboardForm, LeaderboardQuery, current_spelling, leaderboard_query
 from benchmarks.models import LEADERBOARD_COLUMNS, Benchmark, Category, Result
 from config.caching import cache_public_page
 from models_registry.models import Organization
 from pages.formatting import format_score
-from pages.listing import download_response, page_number, wants_partial
+from pages.listing import (
+    column_headers,
+    download_response,
+    page_number,
+    permanent_redirect,
+    wants_partial,
+)
 
 RELATED_BENCHMARKS = 6
 # Rows a leaderboard shows at a time: a page of 100 stays under 100 KB of HTML and renders
@@ -75,7 +81,7 @@ def _board(benchmark: Benchmark, request: HttpRequest) -> Board:
     )
     rows = leaderboard.sort_rows(
         leaderboard.filter_rows(board, query.filters),
-        key=query.sort,
+        key=query.sort_key,
         descending=query.descending,
     )
     # Ranks are the whole leaderboard's; only the rendering is paged.
@@ -90,15 +96,21 @@ def _board(benchmark: Benchmark, request: HttpRequest) -> Board:
 def benchmark_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Five queries whatever the data size (two for the htmx partial): the benchmark
     (with the demo-data flag), its results, the categories of it and of its related
-    benchmarks, and the change log's two."""
+    benchmarks, and the change log's two. An address in the old spelling is redirected."""
+    if (params := current_spelling(request.GET)) is not None:
+        return permanent_redirect(request, params)
     benchmark = _benchmark(slug)
     board = _board(benchmark, request)
     context = {
         "benchmark": benchmark,
         "board": board,
-        "headers": leaderboard.header_cells(
-            sort=board.query.sort, descending=board.query.descending
+        "headers": column_headers(
+            leaderboard.COLUMNS,
+            sort=board.query.sort,
+            default_sort=leaderboard.DEFAULT_SORT,
+            phrase=leaderboard.sort_phrase,
         ),
+        "params": board.query.params(),
         "form": LeaderboardForm(
             initial=board.query.as_initial(), organizations=board.summary.organizations
         ),
@@ -259,6 +271,8 @@ def _download_record(row: leaderboard.Row) -> dict[str, object]:
 @cache_public_page
 def leaderboard_download(request: HttpRequest, slug: str, file_format: str) -> HttpResponse:
     """The leaderboard as shown, with the same filters and order, as CSV or JSON."""
+    if (params := current_spelling(request.GET)) is not None:
+        return permanent_redirect(request, params)
     benchmark = _benchmark(slug)
     board = _board(benchmark, request)
     records = [_download_record(row) for row in board.rows]

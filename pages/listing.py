@@ -1,12 +1,16 @@
-"""What the sortable, paginated list pages share (/benchmarks/, /models/), their CSV and
-JSON downloads, and the htmx rule every page with a partial follows."""
+"""The one listing convention of every sortable, paginated table (a benchmark's
+leaderboard, /benchmarks/, /models/): a form reads the parameters, each malformed one
+falling back to its default alone; columns and their header links; one sort syntax
+(`?sort=key` ascending, `?sort=-key` descending); the pages; the CSV and JSON downloads;
+and the htmx rule every page with a partial follows."""
 
 import csv
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from django.http import HttpRequest, HttpResponse
+from django import forms
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, QueryDict
 from django.utils.http import content_disposition_header
 
 
@@ -15,12 +19,46 @@ def wants_partial(request: HttpRequest) -> bool:
     return bool(request.htmx and not request.htmx.history_restore_request)
 
 
+class ListForm(forms.Form):
+    """A list's controls. Every parameter is whitelisted or typed by its field; values()
+    gives each one cleaned, or its default (DEFAULTS, else "") when it is malformed or
+    empty, so that one bad parameter never costs the others."""
+
+    DEFAULTS: Mapping[str, object] = {}
+
+    def values(self) -> dict[str, object]:
+        self.is_valid()
+        values = {}
+        for name in self.fields:
+            default = self.DEFAULTS.get(name, "")
+            cleaned = None if name in self.errors else self.cleaned_data.get(name)
+            values[name] = default if cleaned in ("", None) else cleaned
+        return values
+
+
+def permanent_redirect(request: HttpRequest, params: QueryDict) -> HttpResponsePermanentRedirect:
+    """The same page with these parameters: for an address in an old spelling, since links
+    to the site exist."""
+    query = params.urlencode()
+    return HttpResponsePermanentRedirect(f"{request.path}?{query}" if query else request.path)
+
+
 @dataclass(frozen=True)
 class Column:
-    field: str
+    field: str  # the ?sort= key
     label: str
     numeric: bool = False
     first_direction: str | None = None  # "" or "-" on the first click; None: not sortable
+
+
+def sort_choices(columns: Sequence[Column]) -> list[str]:
+    """Every ?sort= value the columns allow: each sortable one, in either direction."""
+    return [
+        f"{direction}{column.field}"
+        for column in columns
+        if column.first_direction is not None
+        for direction in ("", "-")
+    ]
 
 
 @dataclass(frozen=True)

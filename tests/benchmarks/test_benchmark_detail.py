@@ -140,22 +140,24 @@ def test_every_result_switch(client, gpqa):
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ("sort=model&order=asc", ["GPT-5", "GPT-5 mini", "Llama 4"]),
-        ("sort=model&order=desc", ["Llama 4", "GPT-5 mini", "GPT-5"]),
-        ("sort=parameters&order=desc", ["Llama 4", "GPT-5", "GPT-5 mini"]),
-        ("sort=score&order=asc", ["GPT-5 mini", "Llama 4", "GPT-5"]),
-        ("sort=cost&order=asc", ["Llama 4", "GPT-5", "GPT-5 mini"]),
-        ("license=open", ["Llama 4"]),
-        ("license=proprietary", ["GPT-5", "GPT-5 mini"]),
+        ("sort=model", ["GPT-5", "GPT-5 mini", "Llama 4"]),
+        ("sort=-model", ["Llama 4", "GPT-5 mini", "GPT-5"]),
+        ("sort=-parameters", ["Llama 4", "GPT-5", "GPT-5 mini"]),
+        ("sort=score", ["GPT-5 mini", "Llama 4", "GPT-5"]),
+        ("sort=-score", ["GPT-5", "Llama 4", "GPT-5 mini"]),
+        ("sort=-rank", ["GPT-5 mini", "Llama 4", "GPT-5"]),
+        ("sort=cost", ["Llama 4", "GPT-5", "GPT-5 mini"]),
+        ("licence=open", ["Llama 4"]),
+        ("licence=proprietary", ["GPT-5", "GPT-5 mini"]),
         ("verified=on", ["Llama 4"]),
         ("org=meta", ["Llama 4"]),
         ("q=mini", ["GPT-5 mini"]),
         (
-            "sort=nonsense&order=sideways&rows=many&license=x&org=nobody&q=",
+            "sort=nonsense&rows=many&licence=x&org=nobody&q=&sort=-source",
             ["GPT-5", "Llama 4", "GPT-5 mini"],
         ),
         ("q=" + "x" * 500, ["GPT-5", "Llama 4", "GPT-5 mini"]),
-        ("sort=model&sort=score&order=asc&order=desc", ["GPT-5", "Llama 4", "GPT-5 mini"]),
+        ("sort=model&sort=-score", ["GPT-5", "Llama 4", "GPT-5 mini"]),
     ],
 )
 def test_sorting_and_filters_and_bad_parameters(client, gpqa, query, expected):
@@ -165,13 +167,38 @@ def test_sorting_and_filters_and_bad_parameters(client, gpqa, query, expected):
 
 
 def test_headers_carry_aria_sort_and_links_that_keep_the_filters(client, gpqa):
-    content = client.get(
-        "/benchmarks/gpqa/?license=proprietary&sort=model&order=asc"
-    ).content.decode()
+    content = client.get("/benchmarks/gpqa/?licence=proprietary&sort=model").content.decode()
     assert 'aria-sort="ascending"' in content
     assert content.count("aria-sort=") == 1
-    assert 'href="?license=proprietary&amp;sort=model&amp;order=desc"' in content
-    assert 'href="?license=proprietary&amp;sort=score&amp;order=desc"' in content
+    assert 'href="/benchmarks/gpqa/?licence=proprietary&amp;sort=-model"' in content
+    assert 'href="/benchmarks/gpqa/?licence=proprietary&amp;sort=-score"' in content
+    # The default order (rank, best first) needs no parameter.
+    assert 'href="/benchmarks/gpqa/?licence=proprietary"' in content
+    assert "leaderboard, sorted by model, ascending</caption>" in content
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("sort=score&order=desc", "sort=-score"),
+        ("sort=model&order=asc&page=2", "sort=model&page=2"),
+        ("order=desc", "sort=-rank"),
+        ("license=open&sort=license&order=desc", "licence=open&sort=-licence"),
+        ("rows=all&license=open&sort=model", "rows=all&licence=open&sort=model"),
+        ("sort=-license", "sort=-licence"),
+        ("license=all&rows=all", "rows=all"),
+        ("license=proprietary&licence=open", "licence=open"),
+        ("q=gpt&order=sideways", "q=gpt"),
+    ],
+)
+def test_the_old_spellings_redirect_to_the_current_ones(client, gpqa, old, new):
+    """Links to the site exist: `?sort=score&order=desc` and `?license=` were the
+    leaderboard's spellings before every list sorted with `?sort=-score` and filtered
+    with `?licence=`."""
+    for path in ("/benchmarks/gpqa/", "/benchmarks/gpqa/leaderboard.csv"):
+        response = client.get(f"{path}?{old}")
+        assert response.status_code == 301
+        assert response["Location"] == f"{path}?{new}"
 
 
 def test_htmx_request_gets_only_the_table(client, gpqa):
@@ -254,9 +281,7 @@ def test_unknown_benchmark_is_404(client):
 
 
 def test_csv_download_follows_the_filters_and_order(client, gpqa):
-    response = client.get(
-        "/benchmarks/gpqa/leaderboard.csv?license=proprietary&sort=model&order=desc"
-    )
+    response = client.get("/benchmarks/gpqa/leaderboard.csv?licence=proprietary&sort=-model")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="gpqa-leaderboard.csv"'
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
@@ -331,7 +356,7 @@ def _queries(client, url: str, **headers) -> int:
     "url",
     [
         "/benchmarks/{slug}/",
-        "/benchmarks/{slug}/?rows=all&sort=cost&license=open",
+        "/benchmarks/{slug}/?rows=all&sort=cost&licence=open",
         "/benchmarks/{slug}/leaderboard.csv",
     ],
 )
@@ -467,12 +492,12 @@ def test_a_long_leaderboard_shows_100_rows_a_page_with_global_ranks(client, crow
 
 
 def test_leaderboard_pages_keep_the_query_and_sorting_or_filtering_starts_again(client, crowded):
-    content = client.get("/benchmarks/crowded/?sort=model&order=desc&page=2").content.decode()
+    content = client.get("/benchmarks/crowded/?sort=-model&page=2").content.decode()
     assert table_models(content)[0] == "Model 130"
-    assert 'href="/benchmarks/crowded/?sort=model&amp;order=desc&amp;page=3"' in content
+    assert 'href="/benchmarks/crowded/?sort=-model&amp;page=3"' in content
     # A new sort starts from the first page, and the downloads hold every row.
-    assert 'href="?sort=model&amp;order=asc"' in content
-    assert "leaderboard.csv?sort=model&amp;order=desc" in content
+    assert 'href="/benchmarks/crowded/?sort=model"' in content
+    assert "leaderboard.csv?sort=-model" in content
     assert "Download all as" in content
     # The filter form carries no page: a new filter starts from the first page too.
     assert 'name="page"' not in content

@@ -9,6 +9,7 @@ from benchmarks.charts import progress_chart
 from benchmarks.leaderboard import Filters, Row
 from benchmarks.models import LEADERBOARD_COLUMNS
 from pages.formatting import format_parameters, format_score, format_tokens
+from pages.listing import column_headers
 
 NOW = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
 
@@ -147,10 +148,25 @@ def test_filters():
 
 
 def test_header_links_toggle_the_active_column_and_start_others_in_their_natural_order():
-    cells = {c.key: c for c in leaderboard.header_cells(sort="score", descending=True)}
-    assert (cells["score"].aria_sort, cells["score"].order) == ("descending", "asc")
-    assert (cells["model"].aria_sort, cells["model"].order) == ("", "asc")
-    assert cells["parameters"].order == "desc"
+    cells = {
+        c.field: c
+        for c in column_headers(
+            leaderboard.COLUMNS, sort="-score", default_sort="rank", phrase=lambda key: key
+        )
+    }
+    assert (cells["score"].aria_sort, cells["score"].sort) == ("descending", "score")
+    assert (cells["model"].aria_sort, cells["model"].sort) == (None, "model")
+    assert cells["parameters"].sort == "-parameters"
+    assert cells["rank"].sort is None  # the default order: no parameter
+    assert not cells["source"].sortable
+
+
+def test_sort_phrases_say_best_first_for_rank_and_score():
+    assert leaderboard.sort_phrase("rank") == "rank, best first"
+    assert leaderboard.sort_phrase("-rank") == "rank, worst first"
+    assert leaderboard.sort_phrase("-score") == "score, best first"
+    assert leaderboard.sort_phrase("cost") == "cost, ascending"
+    assert leaderboard.sort_phrase("-recorded") == "date recorded, descending"
 
 
 def test_formats():

@@ -144,7 +144,7 @@ def test_htmx_swaps_and_charts_run_without_a_violation(live_server, watched, dat
     watched.goto(f"{live_server.url}/benchmarks/gpqa/")
     page.wait_for_function(CHART_DRAWN)
     with page.expect_request(lambda r: "sort=model" in r.url and r.headers.get("hx-request")):
-        page.get_by_role("link", name="Model", exact=True).click()
+        page.locator("#sort-model").click()
     expect(page.locator("#leaderboard-table tbody th[scope=row]").first).to_have_text("Atlas")
     page.go_back()
     expect(page.locator("#leaderboard-table tbody th[scope=row]").first).to_have_text("Zephyr")
