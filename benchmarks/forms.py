@@ -4,7 +4,8 @@ from django import forms
 from django.http import QueryDict
 
 from benchmarks.leaderboard import COLUMNS, DEFAULT_SORT, Filters
-from pages.listing import ListForm, sort_choices
+from benchmarks.models import Benchmark, Category
+from pages.listing import ListForm, SearchField, SortOption, sort_choices
 
 LICENCE_CHOICES = [("", "Open and proprietary"), ("open", "Open"), ("proprietary", "Proprietary")]
 
@@ -105,3 +106,72 @@ def current_spelling(params: QueryDict) -> QueryDict | None:
         sort = (current.get("sort") or DEFAULT_SORT).lstrip("-")
         current["sort"] = f"-{sort}" if order == "desc" else sort
     return current
+
+
+# --- /benchmarks/ ------------------------------------------------------------------------
+
+BENCHMARK_SORT_OPTIONS = {
+    option.key: option
+    for option in (
+        SortOption("name", "Name, A to Z", "name (A to Z)"),
+        SortOption("-name", "Name, Z to A", "name (Z to A)"),
+        SortOption("-models", "Most models", "most models"),
+        SortOption("models", "Fewest models", "fewest models"),
+        SortOption("-updated", "Recently updated", "latest update"),
+        SortOption("updated", "Least recently updated", "oldest update"),
+    )
+}
+BENCHMARK_DEFAULT_SORT = "name"
+
+
+class BenchmarkListForm(ListForm):
+    """The /benchmarks/ controls; every value is whitelisted before it is used."""
+
+    DEFAULTS = {"sort": BENCHMARK_DEFAULT_SORT}
+
+    q = SearchField(label="Search", max_length=200, required=False)
+    category = forms.ChoiceField(label="Category", required=False)
+    modality = forms.ChoiceField(
+        label="Modality", choices=Benchmark.Modality.choices, required=False
+    )
+    sort = forms.ChoiceField(
+        label="Sort by",
+        choices=[(key, option.label) for key, option in BENCHMARK_SORT_OPTIONS.items()],
+        required=False,
+    )
+
+    def __init__(self, *args, categories: list[Category], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [(c.slug, c.name) for c in categories]
+
+
+@dataclass(frozen=True)
+class BenchmarkFilters:
+    """The list's parameters once checked: anything unknown is the default."""
+
+    q: str = ""
+    category: str = ""
+    modality: str = ""
+    sort: str = BENCHMARK_DEFAULT_SORT
+
+    def params(self) -> dict[str, str]:
+        """The non-default parameters: the base of every link on the page."""
+        values = {
+            "q": self.q,
+            "category": self.category,
+            "modality": self.modality,
+            "sort": "" if self.sort == BENCHMARK_DEFAULT_SORT else self.sort,
+        }
+        return {key: value for key, value in values.items() if value}
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.q or self.category or self.modality)
+
+
+def benchmark_filters(params: QueryDict, *, categories: list[Category]) -> BenchmarkFilters:
+    """Read the page's parameters; each malformed or unknown one falls back to its default."""
+    values = BenchmarkListForm(params, categories=categories).values()
+    return BenchmarkFilters(
+        q=values["q"], category=values["category"], modality=values["modality"], sort=values["sort"]
+    )

@@ -6,7 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models, transaction
 from django.db.models import F, Q
-from django.db.models.functions import Cast, Coalesce, Round
+from django.db.models.functions import Cast, Coalesce, Greatest, Lower, Round
 from django.urls import reverse
 
 from models_registry.models import (
@@ -101,8 +101,50 @@ def normalize(score: Decimal, scale: Decimal) -> Decimal:
     return (score / scale).quantize(NORMALIZED_PLACES, rounding=ROUND_HALF_UP)
 
 
+# The order behind each /benchmarks/ sort key's ascending direction (a ?sort= value of
+# BenchmarkQuerySet.for_list, with "-" for descending), then by name.
+_BENCHMARK_LIST_ORDER = {
+    "name": Lower("name"),
+    "models": F("model_count"),
+    "updated": F("last_update"),
+}
+BENCHMARK_LIST_SORTS = frozenset(
+    f"{direction}{key}" for key in _BENCHMARK_LIST_ORDER for direction in ("", "-")
+)
+
+
 class BenchmarkQuerySet(WordSearchQuerySet):
     search_fields = ("name", "slug", "description")
+
+    def for_list(
+        self, *, q: str = "", category_id: int | None = None, modality: str = "", sort: str = "name"
+    ) -> "BenchmarkQuerySet":
+        """The /benchmarks/ list: the benchmarks matching the search, in the category and of
+        the modality, in the order of `sort`, with their categories and last update."""
+        benchmarks = self
+        if q:
+            benchmarks = benchmarks.matching_words(q)
+        if category_id is not None:
+            benchmarks = benchmarks.filter(categories=category_id)
+        if modality:
+            benchmarks = benchmarks.filter(modality=modality)
+        key, descending = sort.lstrip("-"), sort.startswith("-")
+        expression = _BENCHMARK_LIST_ORDER[key]
+        if key == "name":
+            order = (expression.desc(), "-pk") if descending else (expression, "pk")
+        else:
+            order = (expression.desc() if descending else expression, Lower("name"), "pk")
+        return (
+            benchmarks.annotate(
+                # A benchmark changes when it is edited or when any of its results is.
+                last_update=Greatest("updated_at", Coalesce("results_updated_at", "updated_at")),
+            )
+            .only("slug", "name", "description", "modality", "updated_at", "model_count")
+            .prefetch_related(
+                models.Prefetch("categories", queryset=Category.objects.only("slug", "name"))
+            )
+            .order_by(*order)
+        )
 
 
 class Benchmark(TimestampedModel):

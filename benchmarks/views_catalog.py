@@ -1,17 +1,17 @@
 """The catalogue pages: every benchmark, every category, and a category's ranking."""
 
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
-from django.db.models.functions import Coalesce, Greatest, Lower
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce, Lower
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
+from benchmarks.forms import BENCHMARK_DEFAULT_SORT, BENCHMARK_SORT_OPTIONS, benchmark_filters
 from benchmarks.models import Benchmark, Category, Result
 from benchmarks.ranking import (
     CategoryBenchmark,
@@ -21,40 +21,14 @@ from benchmarks.ranking import (
 )
 from config.caching import cache_public_page
 from models_registry.models import AIModel
-from pages.listing import Column, column_headers, page_number, wants_partial
+from pages.listing import Column, Option, column_headers, page_number, wants_partial
 
 BENCHMARKS_PER_PAGE = 50
 # Rows of a category ranking shown at a time; the ranks are the whole ranking's.
 RANKING_PER_PAGE = 100
-SEARCH_MAX_LENGTH = 200
 
 
-# --- /benchmarks/: parameters ----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SortOption:
-    key: str  # the ?sort= value; a leading "-" means descending
-    label: str  # in the sort menu
-    phrase: str  # after "sorted by" or "sort by"
-    order_by: tuple
-
-
-_BY_NAME = (Lower("name"), "pk")
-SORT_OPTIONS = {
-    option.key: option
-    for option in (
-        SortOption("name", "Name, A to Z", "name (A to Z)", _BY_NAME),
-        SortOption("-name", "Name, Z to A", "name (Z to A)", (Lower("name").desc(), "-pk")),
-        SortOption("-models", "Most models", "most models", ("-model_count", *_BY_NAME)),
-        SortOption("models", "Fewest models", "fewest models", ("model_count", *_BY_NAME)),
-        SortOption("-updated", "Recently updated", "latest update", ("-last_update", *_BY_NAME)),
-        SortOption(
-            "updated", "Least recently updated", "oldest update", ("last_update", *_BY_NAME)
-        ),
-    )
-}
-DEFAULT_SORT = "name"
+# --- /benchmarks/ ---------------------------------------------------------------------------
 
 
 COLUMNS = (
@@ -66,79 +40,21 @@ COLUMNS = (
 )
 
 
-@dataclass(frozen=True)
-class Option:
-    value: str
-    label: str
-    selected: bool
-
-
-@dataclass(frozen=True)
-class BenchmarkFilters:
-    """The list's parameters once checked: anything unknown is the default."""
-
-    q: str = ""
-    category: str = ""
-    modality: str = ""
-    sort: str = DEFAULT_SORT
-
-    @classmethod
-    def from_query(cls, query: QueryDict, category_slugs: set[str]) -> "BenchmarkFilters":
-        q = " ".join(query.get("q", "").replace("\x00", "").split())[:SEARCH_MAX_LENGTH]
-        category = query.get("category", "")
-        modality = query.get("modality", "")
-        sort = query.get("sort", "")
-        return cls(
-            q=q,
-            category=category if category in category_slugs else "",
-            modality=modality if modality in Benchmark.Modality.values else "",
-            sort=sort if sort in SORT_OPTIONS else DEFAULT_SORT,
-        )
-
-    def params(self) -> dict[str, str]:
-        """The non-default parameters: the base of every link on the page."""
-        values = {
-            "q": self.q,
-            "category": self.category,
-            "modality": self.modality,
-            "sort": "" if self.sort == DEFAULT_SORT else self.sort,
-        }
-        return {key: value for key, value in values.items() if value}
-
-    @property
-    def filtered(self) -> bool:
-        return bool(self.q or self.category or self.modality)
-
-
-def benchmark_rows(filters: BenchmarkFilters, category_ids: dict[str, int]) -> QuerySet:
-    benchmarks = Benchmark.objects.all()
-    if filters.q:
-        benchmarks = benchmarks.matching_words(filters.q)
-    if filters.category:
-        benchmarks = benchmarks.filter(categories=category_ids[filters.category])
-    if filters.modality:
-        benchmarks = benchmarks.filter(modality=filters.modality)
-    return (
-        benchmarks.annotate(
-            # A benchmark changes when it is edited or when any of its results is.
-            last_update=Greatest("updated_at", Coalesce("results_updated_at", "updated_at")),
-        )
-        .only("slug", "name", "description", "modality", "updated_at", "model_count")
-        .prefetch_related(Prefetch("categories", queryset=Category.objects.only("slug", "name")))
-        .order_by(*SORT_OPTIONS[filters.sort].order_by)
-    )
-
-
 @require_GET
 @cache_public_page
 # A history restore also says HX-Request but gets the whole page: vary on both.
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def benchmark_list(request: HttpRequest) -> HttpResponse:
     categories = list(Category.objects.only("slug", "name"))
-    filters = BenchmarkFilters.from_query(request.GET, {c.slug for c in categories})
-    paginator = Paginator(
-        benchmark_rows(filters, {c.slug: c.pk for c in categories}), BENCHMARKS_PER_PAGE
+    filters = benchmark_filters(request.GET, categories=categories)
+    category_ids = {category.slug: category.pk for category in categories}
+    benchmarks = Benchmark.objects.for_list(
+        q=filters.q,
+        category_id=category_ids.get(filters.category),
+        modality=filters.modality,
+        sort=filters.sort,
     )
+    paginator = Paginator(benchmarks, BENCHMARKS_PER_PAGE)
     page: Page = paginator.page(page_number(request.GET.get("page"), paginator.num_pages))
     partial = wants_partial(request)
     context = {
@@ -149,12 +65,13 @@ def benchmark_list(request: HttpRequest) -> HttpResponse:
         "headers": column_headers(
             COLUMNS,
             sort=filters.sort,
-            default_sort=DEFAULT_SORT,
-            phrase=lambda key: SORT_OPTIONS[key].phrase,
+            default_sort=BENCHMARK_DEFAULT_SORT,
+            phrase=lambda key: BENCHMARK_SORT_OPTIONS[key].phrase,
         ),
-        "sort_phrase": SORT_OPTIONS[filters.sort].phrase,
+        "sort_phrase": BENCHMARK_SORT_OPTIONS[filters.sort].phrase,
         "sort_options": [
-            Option(key, option.label, key == filters.sort) for key, option in SORT_OPTIONS.items()
+            Option(key, option.label, key == filters.sort)
+            for key, option in BENCHMARK_SORT_OPTIONS.items()
         ],
         "category_options": [
             Option(c.slug, c.name, c.slug == filters.category) for c in categories

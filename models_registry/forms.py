@@ -5,14 +5,9 @@ from decimal import Decimal
 from django import forms
 from django.http import QueryDict
 
+from pages.listing import ListForm, SortOption
+
 SEARCH_MAX_LENGTH = 200
-
-
-@dataclass(frozen=True)
-class SortOption:
-    key: str  # the ?sort= value; a leading "-" means descending
-    label: str  # in the sort menu
-    phrase: str  # after "sorted by" or "sort by"
 
 
 SORT_OPTIONS = {
@@ -39,8 +34,14 @@ SORT_OPTIONS = {
 DEFAULT_SORT = "-released"
 
 
-class ModelListForm(forms.Form):
+class ModelListForm(ListForm):
     """The /models/ controls. Every value is whitelisted or typed before it is used."""
+
+    DEFAULTS = {
+        **dict.fromkeys(("min_context", "min_params", "max_params", "max_price"), None),
+        **dict.fromkeys(("from", "to"), None),
+        "sort": DEFAULT_SORT,
+    }
 
     q = forms.CharField(
         label="Search",
@@ -139,25 +140,17 @@ class ModelFilters:
 
 def model_filters(params: QueryDict, *, organizations: list[tuple[str, str]]) -> ModelFilters:
     """Read the page's parameters; each malformed one falls back to its default alone."""
-    form = ModelListForm(params, organizations=organizations)
-    form.is_valid()
-
-    def value(name: str, default: object) -> object:
-        if name in form.errors:
-            return default
-        cleaned = form.cleaned_data.get(name)
-        return default if cleaned in ("", None) else cleaned
-
+    values = ModelListForm(params, organizations=organizations).values()
     return ModelFilters(
-        q=" ".join(str(value("q", "")).replace("\x00", "").split()),
-        org=value("org", ""),
-        licence=value("licence", ""),
-        multimodal=value("multimodal", ""),
-        min_context=value("min_context", None),
-        min_params=value("min_params", None),
-        max_params=value("max_params", None),
-        max_price=value("max_price", None),
-        released_from=value("from", None),
-        released_to=value("to", None),
-        sort=value("sort", DEFAULT_SORT),
+        q=" ".join(str(values["q"]).replace("\x00", "").split()),
+        org=values["org"],
+        licence=values["licence"],
+        multimodal=values["multimodal"],
+        min_context=values["min_context"],
+        min_params=values["min_params"],
+        max_params=values["max_params"],
+        max_price=values["max_price"],
+        released_from=values["from"],
+        released_to=values["to"],
+        sort=values["sort"],
     )

@@ -1,4 +1,6 @@
+import datetime
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.core.validators import RegexValidator
 from django.db import models
@@ -140,7 +142,90 @@ class WordSearchQuerySet(models.QuerySet):
         return self.filter(condition)
 
 
+# The order behind each /models/ sort key's ascending direction; nulls always come last.
+_MODEL_LIST_ORDER = {
+    "name": models.functions.Lower("name"),
+    "org": models.functions.Lower("organization__name"),
+    "released": models.F("release_date"),
+    "params": models.F("parameter_count"),
+    "context": models.F("input_context_length"),
+    "price": models.F("cheapest_input"),
+    "output": models.F("cheapest_output"),
+    "results": models.F("result_count"),
+}
+BILLION = 10**9
+
+
 class AIModelQuerySet(WordSearchQuerySet):
+    def for_list(
+        self,
+        *,
+        q: str = "",
+        org: str = "",
+        licence: str = "",
+        multimodal: str = "",
+        min_context: int | None = None,
+        min_params: Decimal | None = None,
+        max_params: Decimal | None = None,
+        max_price: Decimal | None = None,
+        released_from: datetime.date | None = None,
+        released_to: datetime.date | None = None,
+        sort: str = "-released",
+    ) -> "AIModelQuerySet":
+        """The /models/ list (models_registry.forms.ModelFilters): the models the filters
+        keep, in the order of `sort` (a ?sort= value), with what a row shows: cheapest
+        current prices and result counts. Parameters are in billions."""
+        ai_models = self.with_cheapest_price().with_result_count()
+        if q:
+            ai_models = ai_models.matching_words(q)
+        if org:
+            ai_models = ai_models.filter(organization__slug=org)
+        if licence == "open":
+            ai_models = ai_models.open_weights()
+        elif licence == "proprietary":
+            ai_models = ai_models.proprietary()
+        if multimodal:
+            ai_models = ai_models.filter(multimodal=multimodal == "yes")
+        if min_context is not None:
+            ai_models = ai_models.filter(input_context_length__gte=min_context)
+        if min_params is not None:
+            ai_models = ai_models.filter(parameter_count__gte=int(min_params * BILLION))
+        if max_params is not None:
+            ai_models = ai_models.filter(parameter_count__lte=int(max_params * BILLION))
+        if max_price is not None:
+            ai_models = ai_models.filter(cheapest_input__lte=max_price)
+        if released_from is not None:
+            ai_models = ai_models.filter(release_date__gte=released_from)
+        if released_to is not None:
+            ai_models = ai_models.filter(release_date__lte=released_to)
+        key, descending = sort.lstrip("-"), sort.startswith("-")
+        by_name = (models.functions.Lower("name"), "pk")
+        if key == "name":
+            order = (by_name[0].desc(), "-pk") if descending else by_name
+        else:
+            expression = _MODEL_LIST_ORDER[key]
+            first = (
+                expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
+            )
+            order = (first, *by_name)
+        return (
+            ai_models.select_related("organization", "license")
+            .only(
+                "slug",
+                "name",
+                "release_date",
+                "release_date_precision",
+                "parameter_count",
+                "input_context_length",
+                "multimodal",
+                "organization__slug",
+                "organization__name",
+                "license__name",
+                "license__open_weights",
+            )
+            .order_by(*order)
+        )
+
     def open_weights(self) -> "AIModelQuerySet":
         return self.filter(license__open_weights=True)
 

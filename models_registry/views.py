@@ -1,7 +1,7 @@
+from dataclasses import asdict
 from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
-from django.db.models import F
 from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -18,11 +18,10 @@ from models_registry import profile
 from models_registry.forms import (
     DEFAULT_SORT,
     SORT_OPTIONS,
-    ModelFilters,
     ModelListForm,
     model_filters,
 )
-from models_registry.models import AIModel, AIModelQuerySet, Offering, Organization
+from models_registry.models import AIModel, Offering, Organization
 from pages.listing import (
     Column,
     column_headers,
@@ -32,75 +31,8 @@ from pages.listing import (
 )
 
 MODELS_PER_PAGE = 50
-BILLION = 10**9
 
 # --- /models/: rows ----------------------------------------------------------------------------
-
-_BY_NAME = (Lower("name"), "pk")
-# The database order behind each sort key's ascending direction; nulls always come last.
-_SORT_EXPRESSIONS = {
-    "name": Lower("name"),
-    "org": Lower("organization__name"),
-    "released": F("release_date"),
-    "params": F("parameter_count"),
-    "context": F("input_context_length"),
-    "price": F("cheapest_input"),
-    "output": F("cheapest_output"),
-    "results": F("result_count"),
-}
-
-
-def _order_by(sort: str) -> tuple:
-    field, descending = sort.lstrip("-"), sort.startswith("-")
-    expression = _SORT_EXPRESSIONS[field]
-    if field == "name":
-        return (expression.desc(), "-pk") if descending else _BY_NAME
-    ordered = expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
-    return (ordered, *_BY_NAME)
-
-
-def model_rows(filters: ModelFilters) -> AIModelQuerySet:
-    """The models the filters keep, in their order, with what a row shows."""
-    ai_models = AIModel.objects.with_cheapest_price().with_result_count()
-    if filters.q:
-        ai_models = ai_models.matching_words(filters.q)
-    if filters.org:
-        ai_models = ai_models.filter(organization__slug=filters.org)
-    if filters.licence == "open":
-        ai_models = ai_models.open_weights()
-    elif filters.licence == "proprietary":
-        ai_models = ai_models.proprietary()
-    if filters.multimodal:
-        ai_models = ai_models.filter(multimodal=filters.multimodal == "yes")
-    if filters.min_context is not None:
-        ai_models = ai_models.filter(input_context_length__gte=filters.min_context)
-    if filters.min_params is not None:
-        ai_models = ai_models.filter(parameter_count__gte=int(filters.min_params * BILLION))
-    if filters.max_params is not None:
-        ai_models = ai_models.filter(parameter_count__lte=int(filters.max_params * BILLION))
-    if filters.max_price is not None:
-        ai_models = ai_models.filter(cheapest_input__lte=filters.max_price)
-    if filters.released_from is not None:
-        ai_models = ai_models.filter(release_date__gte=filters.released_from)
-    if filters.released_to is not None:
-        ai_models = ai_models.filter(release_date__lte=filters.released_to)
-    return (
-        ai_models.select_related("organization", "license")
-        .only(
-            "slug",
-            "name",
-            "release_date",
-            "release_date_precision",
-            "parameter_count",
-            "input_context_length",
-            "multimodal",
-            "organization__slug",
-            "organization__name",
-            "license__name",
-            "license__open_weights",
-        )
-        .order_by(*_order_by(filters.sort))
-    )
 
 
 def _organizations() -> list[tuple[str, str]]:
@@ -130,7 +62,7 @@ COLUMNS = (
 def model_list(request: HttpRequest) -> HttpResponse:
     organizations = _organizations()
     filters = model_filters(request.GET, organizations=organizations)
-    paginator = Paginator(model_rows(filters), MODELS_PER_PAGE)
+    paginator = Paginator(AIModel.objects.for_list(**asdict(filters)), MODELS_PER_PAGE)
     page: Page = paginator.page(page_number(request.GET.get("page"), paginator.num_pages))
     partial = wants_partial(request)
     params = filters.params()
@@ -202,7 +134,9 @@ def _download_record(ai_model: AIModel) -> dict[str, object]:
 def model_list_download(request: HttpRequest, file_format: str) -> HttpResponse:
     """Every model the list's filters keep, in its order, unpaginated, as CSV or JSON."""
     filters = model_filters(request.GET, organizations=_organizations())
-    records = [_download_record(ai_model) for ai_model in model_rows(filters)]
+    records = [
+        _download_record(ai_model) for ai_model in AIModel.objects.for_list(**asdict(filters))
+    ]
     filename = f"benchboard-models.{file_format}"
     payload = {
         "query": filters.params(),

@@ -43,6 +43,32 @@ def permanent_redirect(request: HttpRequest, params: QueryDict) -> HttpResponseP
     return HttpResponsePermanentRedirect(f"{request.path}?{query}" if query else request.path)
 
 
+class SearchField(forms.CharField):
+    """A list's search box: spaces collapsed, NUL bytes dropped, cut to max_length."""
+
+    def to_python(self, value: object) -> str:
+        words = str(value or "").replace("\x00", "").split()
+        return " ".join(words)[: self.max_length].strip()
+
+
+@dataclass(frozen=True)
+class SortOption:
+    """A choice of a list's sort menu."""
+
+    key: str  # the ?sort= value; a leading "-" means descending
+    label: str  # in the sort menu
+    phrase: str  # after "sorted by" or "sort by"
+
+
+@dataclass(frozen=True)
+class Option:
+    """A choice of a select that a template writes itself."""
+
+    value: str
+    label: str
+    selected: bool
+
+
 @dataclass(frozen=True)
 class Column:
     field: str  # the ?sort= key

@@ -8,7 +8,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from benchmarks.models import Benchmark, Result, refresh_result_stats
+from benchmarks.forms import BENCHMARK_SORT_OPTIONS
+from benchmarks.models import BENCHMARK_LIST_SORTS, Benchmark, Result, refresh_result_stats
 from tests.factories import (
     make_ai_model,
     make_benchmark,
@@ -642,3 +643,7 @@ def test_category_scores_are_exact_millionths_on_every_database():
     )
 
     assert read == [int(Decimal(value) * 1_000_000) for value in normalized] + [None]
+
+
+def test_the_sort_menu_offers_exactly_the_orders_the_query_knows():
+    assert set(BENCHMARK_SORT_OPTIONS) == BENCHMARK_LIST_SORTS
