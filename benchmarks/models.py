@@ -21,10 +21,40 @@ from models_registry.models import (
 )
 
 
+class CategoryQuerySet(models.QuerySet):
+    def with_model_count(self) -> "CategoryQuerySet":
+        """Annotate model_count: the distinct models with a result on any of its benchmarks."""
+        return self.annotate(
+            model_count=models.Count("benchmarks__results__ai_model", distinct=True)
+        )
+
+    def most_measured(self) -> "CategoryQuerySet":
+        """The categories with models measured, the most first (the home page's)."""
+        return (
+            self.with_model_count()
+            .filter(model_count__gt=0)
+            .order_by("-model_count", Lower("name"), "pk")
+        )
+
+    def with_measured_model_count(self) -> "CategoryQuerySet":
+        """Annotate measured, what with_model_count counts, as a correlated subquery over
+        the results: for one category's page, without grouping the whole query."""
+        measured = (
+            Result.objects.filter(benchmark__categories=models.OuterRef("pk"))
+            .order_by()
+            .values("benchmark__categories")
+            .annotate(count=models.Count("ai_model", distinct=True))
+            .values("count")
+        )
+        return self.annotate(measured=Coalesce(models.Subquery(measured), 0))
+
+
 class Category(TimestampedModel):
     slug = slug_field()
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
+
+    objects = CategoryQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = "categories"

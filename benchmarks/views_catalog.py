@@ -3,8 +3,8 @@
 from typing import NamedTuple
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce, Lower
+from django.db.models import Count
+from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -93,10 +93,11 @@ def benchmark_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 @cache_public_page
 def category_list(request: HttpRequest) -> HttpResponse:
-    categories = Category.objects.annotate(
-        benchmark_count=Count("benchmarks", distinct=True),
-        model_count=Count("benchmarks__results__ai_model", distinct=True),
-    ).order_by(Lower("name"), "pk")
+    categories = (
+        Category.objects.with_model_count()
+        .annotate(benchmark_count=Count("benchmarks", distinct=True))
+        .order_by(Lower("name"), "pk")
+    )
     return render(
         request,
         "benchmarks/category_list.html",
@@ -128,16 +129,7 @@ class RankedModelLink(NamedTuple):
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # With how many models have a result anywhere in the category, for the ranking's
     # "N more models measured" (the scores below are only the core candidates').
-    measured = (
-        Result.objects.filter(benchmark__categories=OuterRef("pk"))
-        .order_by()
-        .values("benchmark__categories")
-        .annotate(count=Count("ai_model", distinct=True))
-        .values("count")
-    )
-    category = get_object_or_404(
-        Category.objects.annotate(measured=Coalesce(Subquery(measured), 0)), slug=slug
-    )
+    category = get_object_or_404(Category.objects.with_measured_model_count(), slug=slug)
     benchmarks = list(
         category.benchmarks.only(
             "slug", "name", "higher_is_better", "model_count", "scored_model_count"

@@ -66,7 +66,9 @@ class Link:
 
 
 @dataclass(frozen=True)
-class Column:
+class ComparedModel:
+    """A model's column of the comparison: the model, its Remove link and its prices."""
+
     ai_model: AIModel
     remove_url: str
     prices: list[Price]
@@ -195,7 +197,7 @@ def compare(request: HttpRequest) -> HttpResponse:
     context = {
         "ai_models": ai_models,
         "columns": [
-            Column(m, compare_url([s for s in choice.chosen if s != m.slug]), model_prices)
+            ComparedModel(m, compare_url([s for s in choice.chosen if s != m.slug]), model_prices)
             for m, model_prices in zip(ai_models, prices, strict=True)
         ],
         "comparing": comparing,

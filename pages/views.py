@@ -3,8 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, F
-from django.db.models.functions import Lower
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -107,12 +106,7 @@ def _category_leaders(categories: list[Category]) -> list[CategoryLeaders]:
 def home(request: HttpRequest) -> HttpResponse:
     """The leaders of the main categories, the newest models, the most-used benchmarks and
     the latest results: ten queries (with the demo banner's), whatever the data size."""
-    categories = list(
-        Category.objects.annotate(model_count=Count("benchmarks__results__ai_model", distinct=True))
-        .filter(model_count__gt=0)
-        .order_by("-model_count", Lower("name"), "pk")
-        .only("slug", "name")[:HOME_CATEGORIES]
-    )
+    categories = list(Category.objects.most_measured().only("slug", "name")[:HOME_CATEGORIES])
     benchmarks = Benchmark.objects.order_by("-model_count", "name").only(
         "slug", "name", "model_count"
     )
