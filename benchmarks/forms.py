@@ -5,9 +5,7 @@ from django.http import QueryDict
 
 from benchmarks.leaderboard import COLUMNS, DEFAULT_SORT, Filters
 from benchmarks.models import Benchmark, Category
-from pages.listing import ListForm, SearchField, SortOption, sort_choices
-
-LICENCE_CHOICES = [("", "Open and proprietary"), ("open", "Open"), ("proprietary", "Proprietary")]
+from pages.listing import LICENCE_CHOICES, ListForm, SearchField, SortOption, sort_choices
 
 
 class LeaderboardForm(ListForm):
@@ -57,14 +55,14 @@ class LeaderboardQuery:
 
     def params(self) -> dict[str, str]:
         """The non-default filters as query-string values: the base of the header links."""
-        initial = self.as_initial()
-        del initial["sort"]
-        params = {name: str(value) for name, value in initial.items() if value}
-        if params.get("rows") == "best":
-            del params["rows"]
-        if "verified" in params:
-            params["verified"] = "on"
-        return params
+        params = {
+            "rows": "all" if self.every_result else "",
+            "licence": self.filters.licence,
+            "org": self.filters.organization,
+            "verified": "on" if self.filters.verified_only else "",
+            "q": self.filters.search,
+        }
+        return {name: value for name, value in params.items() if value}
 
 
 def leaderboard_query(

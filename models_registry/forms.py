@@ -5,7 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.http import QueryDict
 
-from pages.listing import ListForm, SortOption
+from pages.listing import LICENCE_CHOICES, ListForm, SortOption
 
 SEARCH_MAX_LENGTH = 200
 
@@ -52,7 +52,7 @@ class ModelListForm(ListForm):
     org = forms.ChoiceField(label="Organization", required=False)
     licence = forms.ChoiceField(
         label="Weights",
-        choices=[("", "Open and proprietary"), ("open", "Open"), ("proprietary", "Proprietary")],
+        choices=LICENCE_CHOICES,
         required=False,
     )
     multimodal = forms.ChoiceField(

@@ -19,6 +19,10 @@ def wants_partial(request: HttpRequest) -> bool:
     return bool(request.htmx and not request.htmx.history_restore_request)
 
 
+# The licence filter's choices, the same on every list: ?licence=open or proprietary.
+LICENCE_CHOICES = [("", "Open and proprietary"), ("open", "Open"), ("proprietary", "Proprietary")]
+
+
 class ListForm(forms.Form):
     """A list's controls. Every parameter is whitelisted or typed by its field; values()
     gives each one cleaned, or its default (DEFAULTS, else "") when it is malformed or

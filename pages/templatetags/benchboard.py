@@ -137,7 +137,8 @@ def _status_badge(status: str, label: str) -> str:
 
 
 def _report_link(report_url: str, result_id: int, about: str, *, css_class: str = "") -> str:
-    """The row's Report link, opened in place by static/js/reports.js; about is escaped."""
+    """The row's Report link, opened in place by static/js/reports.js. report_url and
+    about are HTML already escaped by the caller."""
     attributes = f' class="{css_class}"' if css_class else ""
     return (
         f'<a{attributes} href="{report_url}?result={result_id}" data-report>Report'
