@@ -1,10 +1,7 @@
 import datetime
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import models, transaction
+from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Cast, Coalesce, Greatest, Lower, Round
 from django.urls import reverse
@@ -94,30 +91,6 @@ def results_updated_at() -> models.Subquery:
     without results): what Benchmark.results_updated_at stores."""
     newest = Result.objects.filter(benchmark=models.OuterRef("pk")).order_by("-updated_at")
     return models.Subquery(newest.values("updated_at")[:1])
-
-
-def refresh_result_stats(benchmark_ids: Iterable[int] | None = None) -> None:
-    """Count again the models of these benchmarks (of all when None), and note when
-    their results last changed.
-
-    Called in the transaction of every write that can change them: a result saved or
-    deleted (benchmarks.apps connects it), and the bulk writes that send no signal
-    (the LLM Stats import, load_demo).
-    """
-    benchmarks = Benchmark.objects.all()
-    if benchmark_ids is not None:
-        benchmarks = benchmarks.filter(pk__in=list(benchmark_ids))
-    # Lock the rows first (in one order, so writers cannot deadlock): a writer that waits
-    # here counts, in the statement below, with the results another writer committed
-    # meanwhile. Counting in the UPDATE alone, PostgreSQL would count from the snapshot
-    # taken before the wait. No key is changed: adding results is not held up.
-    with transaction.atomic():
-        list(benchmarks.select_for_update(no_key=True).order_by("pk").values_list("pk"))
-        benchmarks.update(
-            model_count=model_count("pk"),
-            scored_model_count=model_count("pk", scored=True),
-            results_updated_at=results_updated_at(),
-        )
 
 
 # A normalized score is kept to six decimal places (Result.normalized_score).
@@ -408,61 +381,3 @@ class Result(TimestampedModel):
     def __str__(self) -> str:
         method = f" ({self.analysis_method})" if self.analysis_method else ""
         return f"{self.ai_model} on {self.benchmark}{method}: {self.score}"
-
-
-# --- Keeping the result stats of benchmarks --------------------------------------------
-
-# The benchmarks whose stats wait for the end of a `result_stats_refreshed_once` block,
-# or None outside one.
-_pending_stats: ContextVar[set[int] | None] = ContextVar("pending_stats", default=None)
-
-
-@contextmanager
-def result_stats_refreshed_once() -> Iterator[None]:
-    """Inside, saving or deleting results only notes their benchmarks, whose stats are
-    refreshed once at the end: deleting thousands of results would otherwise refresh
-    them after each one. Use it inside the transaction of those writes."""
-    pending: set[int] = set()
-    token = _pending_stats.set(pending)
-    try:
-        yield
-    finally:
-        _pending_stats.reset(token)
-    if pending:
-        refresh_result_stats(pending)
-
-
-def _stats_changed(benchmark_ids: set[int]) -> None:
-    pending = _pending_stats.get()
-    if pending is None:
-        refresh_result_stats(benchmark_ids)
-    else:
-        pending |= benchmark_ids
-
-
-def result_saving(sender: type, instance: "Result", raw: bool, **kwargs: object) -> None:
-    """Remember the benchmark a result had, in case the save moves it to another one."""
-    if raw or instance.pk is None:
-        return
-    instance._saved_benchmark_id = (
-        Result.objects.filter(pk=instance.pk).values_list("benchmark_id", flat=True).first()
-    )
-
-
-def result_saved(sender: type, instance: "Result", raw: bool, **kwargs: object) -> None:
-    # loaddata (raw) writes the stats of the benchmarks it loads as they were dumped.
-    if raw:
-        return
-    before = getattr(instance, "_saved_benchmark_id", None)
-    _stats_changed({instance.benchmark_id} | ({before} if before else set()))
-
-
-def result_deleted(sender: type, instance: "Result", **kwargs: object) -> None:
-    _stats_changed({instance.benchmark_id})
-
-
-def benchmark_saved(sender: type, instance: Benchmark, raw: bool, **kwargs: object) -> None:
-    """A save writes every field, the stats too, as they were when the instance was
-    loaded; results may have changed since: refresh them."""
-    if not raw:
-        _stats_changed({instance.pk})

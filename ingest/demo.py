@@ -23,13 +23,8 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from benchmarks.changelog import DEMO_REASON
-from benchmarks.models import (
-    Benchmark,
-    Category,
-    Result,
-    refresh_result_stats,
-    result_stats_refreshed_once,
-)
+from benchmarks.models import Benchmark, Category, Result
+from benchmarks.services import refresh_result_stats
 from config.caching import data_changed
 from ingest.services import has_history
 from models_registry.models import (
@@ -1443,32 +1438,36 @@ def delete_demo() -> DemoSummary:
         .distinct()
     )
     deleted: Counter[str] = Counter()
-    # Results deleted here (and cascaded from the models and benchmarks) count again
-    # once per benchmark, at the end.
-    with result_stats_refreshed_once():
-        for queryset in (
-            Result.objects.filter(source_url__startswith=DEMO_URL_PREFIX),
-            Offering.objects.filter(Q(provider__in=providers) | Q(ai_model__in=ai_models)),
-            ai_models,
-            benchmarks,
-            Category.objects.filter(pk__in=category_ids),
-            # A demo licence that a real model uses stays until that model no longer does.
-            License.objects.filter(
-                slug__startswith=DEMO_LICENSE_SLUG_PREFIX, ai_models__isnull=True
-            ),
-            providers,
-            organizations,
-        ):
-            for chunk in itertools.batched(list(queryset.values_list("pk", flat=True)), BATCH_SIZE):
-                # In chunks: the collector that applies each on_delete rule sends every primary
-                # key it collected as one parameter list, past SQLite's and PostgreSQL's limits.
-                # It needs only the keys, except for a model that keeps history: its deletion
-                # record holds the whole row, which simple-history would otherwise fetch again
-                # one row at a time.
-                rows = queryset.model.objects.filter(pk__in=chunk)
-                if not has_history(queryset.model):
-                    rows = rows.only("pk")
-                deleted.update(rows.delete()[1])
+    # The benchmarks that keep results of these (a real benchmark a demo model was
+    # measured on) count again at the end; the demo benchmarks go.
+    touched = set(
+        Result.objects.filter(Q(source_url__startswith=DEMO_URL_PREFIX) | Q(ai_model__in=ai_models))
+        .exclude(benchmark__in=benchmarks)
+        .values_list("benchmark_id", flat=True)
+        .distinct()
+    )
+    for queryset in (
+        Result.objects.filter(source_url__startswith=DEMO_URL_PREFIX),
+        Offering.objects.filter(Q(provider__in=providers) | Q(ai_model__in=ai_models)),
+        ai_models,
+        benchmarks,
+        Category.objects.filter(pk__in=category_ids),
+        # A demo licence that a real model uses stays until that model no longer does.
+        License.objects.filter(slug__startswith=DEMO_LICENSE_SLUG_PREFIX, ai_models__isnull=True),
+        providers,
+        organizations,
+    ):
+        for chunk in itertools.batched(list(queryset.values_list("pk", flat=True)), BATCH_SIZE):
+            # In chunks: the collector that applies each on_delete rule sends every primary
+            # key it collected as one parameter list, past SQLite's and PostgreSQL's limits.
+            # It needs only the keys, except for a model that keeps history: its deletion
+            # record holds the whole row, which simple-history would otherwise fetch again
+            # one row at a time.
+            rows = queryset.model.objects.filter(pk__in=chunk)
+            if not has_history(queryset.model):
+                rows = rows.only("pk")
+            deleted.update(rows.delete()[1])
+    refresh_result_stats(touched)
     data_changed()
     return DemoSummary(
         **{

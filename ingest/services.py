@@ -18,7 +18,8 @@ from simple_history.utils import (
 )
 
 from benchmarks.changelog import IMPORT_REASON
-from benchmarks.models import Benchmark, Category, Result, refresh_result_stats
+from benchmarks.models import Benchmark, Category, Result
+from benchmarks.services import refresh_result_stats
 from config.caching import data_changed
 from ingest.llmstats import (
     Anomaly,

@@ -9,7 +9,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
-from benchmarks.models import Result, result_stats_refreshed_once
+from benchmarks.models import Result
+from benchmarks.services import benchmarks_touched, refresh_result_stats
 from models_registry.models import AIModel, License, Offering, Organization, Provider
 from submissions.services import PUBLIC_REASON_MAX_LENGTH, REVERT_PREFIX
 
@@ -98,10 +99,17 @@ class HistoryAdmin(SimpleHistoryAdmin):
             return REVERT_PREFIX + reason
         return reason
 
+    # Each write below refreshes the result stats of the benchmarks it touched
+    # (benchmarks.services), once, at the end, in the write's transaction: the benchmarks
+    # of a saved or reverted result or benchmark, of inline rows, and of the results a
+    # deleted model or benchmark cascades to, read before the write.
+
     def save_model(self, request: HttpRequest, obj: Model, form: ModelForm, change: bool) -> None:
         if reason := self.public_reason(request, form):
             obj._change_reason = reason
+        touched = benchmarks_touched([obj])
         super().save_model(request, obj, form, change)
+        refresh_result_stats(touched | benchmarks_touched([obj]))
 
     def save_related(
         self, request: HttpRequest, form: ModelForm, formsets: list, change: bool
@@ -111,23 +119,23 @@ class HistoryAdmin(SimpleHistoryAdmin):
             for formset in formsets:
                 for inline_form in formset.forms:
                     inline_form.instance._change_reason = reason
-        with result_stats_refreshed_once():
-            super().save_related(request, form, formsets, change)
-
-    # The results one request writes or deletes (inline rows, the cascade from a deleted
-    # model or benchmark, a bulk deletion) refresh their benchmarks' stats once, at the
-    # end, locking the benchmarks in one order: refreshing after each result locked them
-    # in the order of the rows, and two such requests at once could deadlock.
+        rows = [inline_form.instance for formset in formsets for inline_form in formset.forms]
+        touched = benchmarks_touched(rows)
+        super().save_related(request, form, formsets, change)
+        refresh_result_stats(touched | benchmarks_touched(rows))
 
     def delete_model(self, request: HttpRequest, obj: Model) -> None:
-        with result_stats_refreshed_once():
-            super().delete_model(request, obj)
+        touched = benchmarks_touched([obj], deleting=True)
+        super().delete_model(request, obj)
+        refresh_result_stats(touched)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
         # The action "Delete selected" runs outside the admin's transactions: the
         # deletion and the refresh go in one here.
-        with transaction.atomic(), result_stats_refreshed_once():
+        with transaction.atomic():
+            touched = benchmarks_touched(queryset, deleting=True)
             super().delete_queryset(request, queryset)
+            refresh_result_stats(touched)
 
 
 class AddThroughFormInline(admin.TabularInline):

@@ -30,6 +30,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from benchmarks.models import Benchmark, Result
+from benchmarks.services import benchmarks_touched, refresh_result_stats
 from pages.formatting import format_score
 from submissions import notifications
 from submissions.models import DataReport, ResultSubmission
@@ -382,11 +383,14 @@ def _notify_if_closed(ticket: Ticket, *, base_url: str) -> None:
 
 
 def _save_change(instance: Model, *, curator: AbstractBaseUser, reason: str, ticket: str) -> None:
-    """Save with the reason, ticket and curator that its history record will carry."""
+    """Save with the reason, ticket and curator that its history record will carry, and
+    refresh the stats of the benchmarks the save touched."""
     instance._change_reason = reason
     instance._history_user = curator
     instance._history_ticket = ticket
+    touched = benchmarks_touched([instance])
     instance.save()
+    refresh_result_stats(touched | benchmarks_touched([instance]))
 
 
 def _label(ticket: Ticket) -> str:

@@ -4,7 +4,10 @@ import datetime
 import itertools
 from decimal import Decimal
 
+from django.db.models import Model
+
 from benchmarks.models import Benchmark, Category, Result
+from benchmarks.services import benchmarks_touched, refresh_result_stats
 from models_registry.models import AIModel, License, Offering, Organization, Provider
 
 _sequence = itertools.count(1)
@@ -83,7 +86,9 @@ def make_result(**fields) -> Result:
     fields.setdefault("normalized_score", Decimal(fields["score"]) / fields["benchmark"].max_score)
     fields.setdefault("source_url", "https://example.org/paper")
     fields.setdefault("recorded_on", datetime.date(2025, 1, 1))
-    return Result.objects.create(**fields)
+    result = Result.objects.create(**fields)
+    refresh_result_stats([result.benchmark_id])
+    return result
 
 
 def make_ranked_results(benchmark: Benchmark, count: int, **model_fields) -> None:
@@ -95,3 +100,18 @@ def make_ranked_results(benchmark: Benchmark, count: int, **model_fields) -> Non
             ai_model=make_ai_model(name=f"Model {n:03}", **model_fields),
             score=Decimal(1000 - n) / 1000,
         )
+
+
+def save(instance: Model) -> None:
+    """Save as the site's writers do: the result stats of the benchmarks the save touched
+    (benchmarks.services) refreshed with it."""
+    touched = benchmarks_touched([instance])
+    instance.save()
+    refresh_result_stats(touched | benchmarks_touched([instance]))
+
+
+def delete(instance: Model) -> None:
+    """Delete as the site's writers do, refreshing the result stats it changed."""
+    touched = benchmarks_touched([instance], deleting=True)
+    instance.delete()
+    refresh_result_stats(touched)

@@ -26,11 +26,13 @@ from ingest.demo import delete_demo, load_demo
 from ingest.services import import_llmstats
 from submissions import notifications, services
 from tests.factories import (
+    delete,
     make_ai_model,
     make_benchmark,
     make_category,
     make_offering,
     make_result,
+    save,
 )
 from tests.test_curators import make_curator, make_data_report
 
@@ -180,7 +182,7 @@ def test_another_server_process_answers_the_same_etag_with_304(client, gpqa):
 def test_an_old_etag_gets_the_changed_page(client, gpqa):
     etag = client.get("/benchmarks/gpqa/")["ETag"]
     gpqa.name = "GPQA Diamond"
-    gpqa.save()
+    save(gpqa)
 
     response = client.get("/benchmarks/gpqa/", headers={"If-None-Match": etag})
 
@@ -231,7 +233,7 @@ def test_a_revert_shows_at_once(client, gpqa):
     result = gpqa.results.get()
     result.score = Decimal("0.75")
     result.normalized_score = Decimal("0.75")
-    result.save()
+    save(result)
     assert shows(client, "/benchmarks/gpqa/", "0.75")
 
     services.revert_change(
@@ -268,7 +270,7 @@ def test_a_new_result_and_a_deletion_show_at_once(client, gpqa):
     assert not shows(client, "/benchmarks/gpqa/", row)
     result = make_result(benchmark=gpqa, ai_model=make_ai_model(name="Claude"))
     assert shows(client, "/benchmarks/gpqa/", row)
-    result.delete()
+    delete(result)
     assert not shows(client, "/benchmarks/gpqa/", row)
 
 
@@ -329,7 +331,7 @@ def test_a_write_in_a_transaction_bumps_again_when_it_commits(gpqa):
         for score in ("0.6", "0.7", "0.8"):
             result = gpqa.results.get()
             result.score = Decimal(score)
-            result.save()
+            save(result)
     assert caching.data_version() > before
     # (The test runs in a transaction that never commits: its callbacks are listed.)
     # One bump on commit for the whole transaction, however many rows it wrote.
@@ -473,7 +475,7 @@ def test_pages_are_cached_in_redis_and_invalidated(client, gpqa, redis_cache):
     )
 
     gpqa.name = "GPQA Redis"
-    gpqa.save()
+    save(gpqa)
 
     assert shows(client, "/benchmarks/gpqa/", "GPQA Redis")
     assert len(list(redis_client.scan_iter(f"{prefix}:*benchboard:page:*"))) == 2

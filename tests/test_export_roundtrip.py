@@ -25,6 +25,7 @@ from tests.factories import (
     make_organization,
     make_provider,
     make_result,
+    save,
 )
 
 # The README's backup command: manage.py dumpdata <BACKUP_LABELS> --exclude <...>
@@ -202,7 +203,7 @@ def build_catalogue(curator: User) -> None:
     third_party.score = Decimal("0.4")
     third_party._change_reason = "Corrected from the paper"
     third_party._history_user = curator
-    third_party.save()
+    save(third_party)
     report = DataReport.objects.create(
         kind=DataReport.Kind.choices[0][0],
         description="The score is wrong.",

@@ -21,6 +21,7 @@ from tests.factories import (
     make_offering,
     make_organization,
     make_result,
+    save,
 )
 from tests.test_curators import (
     admin_url,
@@ -155,7 +156,7 @@ def test_history_page_queries_do_not_grow_with_records(client, model, make):
     def add_records(count: int) -> None:
         for number in range(count):
             obj._change_reason = f"Change {number}"
-            obj.save()
+            save(obj)
 
     few, many = measure(client, history_url(model, obj.pk), add_records)
 
@@ -166,7 +167,7 @@ def test_curator_reverts_a_result_with_a_reason(client):
     result = make_result(score=Decimal("0.5"), normalized_score=Decimal("0.5"))
     original = result.history.get()
     result.score, result.normalized_score = Decimal("0.9"), Decimal("0.9")
-    result.save()
+    save(result)
     curator = log_in_curator(client)
     url = version_url(Result, result.pk, original.history_id)
 

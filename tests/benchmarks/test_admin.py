@@ -5,7 +5,8 @@ import pytest
 from django.http import HttpResponse
 from django.utils import timezone
 
-from benchmarks.models import Benchmark, Category, Result, refresh_result_stats
+from benchmarks.models import Benchmark, Category, Result
+from benchmarks.services import refresh_result_stats
 from tests.factories import (
     make_ai_model,
     make_benchmark,

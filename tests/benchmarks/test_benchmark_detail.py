@@ -10,7 +10,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from benchmarks.models import Result, refresh_result_stats
+from benchmarks.models import Result
+from benchmarks.services import refresh_result_stats
 from models_registry.models import AIModel
 from tests.factories import (
     make_ai_model,

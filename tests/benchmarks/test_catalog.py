@@ -9,7 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from benchmarks.forms import BENCHMARK_SORT_OPTIONS
-from benchmarks.models import BENCHMARK_LIST_SORTS, Benchmark, Result, refresh_result_stats
+from benchmarks.models import BENCHMARK_LIST_SORTS, Benchmark, Result
+from benchmarks.services import refresh_result_stats
 from tests.factories import (
     make_ai_model,
     make_benchmark,

@@ -20,9 +20,10 @@ from benchmarks.changelog import (
     Entry,
     Snapshot,
 )
-from benchmarks.models import Result, refresh_result_stats
+from benchmarks.models import Result
+from benchmarks.services import refresh_result_stats
 from submissions import notifications, services
-from tests.factories import make_ai_model, make_benchmark, make_license
+from tests.factories import delete, make_ai_model, make_benchmark, make_license, save
 from tests.test_curators import make_curator, make_data_report, make_result_submission
 
 BASE_URL = "https://benchboard.example/"
@@ -208,9 +209,9 @@ def test_accepted_submission_is_added_and_a_deleted_result_removed():
         public_reason="From the system card",
         base_url=BASE_URL,
     )
-    result.delete()
+    delete(result)
     # The model goes too: the log still names it, from its own history.
-    claude.delete()
+    delete(claude)
 
     removed, added = changelog.benchmark_changes(benchmark)
 
@@ -227,7 +228,7 @@ def test_benchmark_fields_are_in_its_log():
     benchmark = make_benchmark(name="GPQA", max_score=Decimal(1))
     benchmark.max_score = Decimal(100)
     benchmark._change_reason = "The paper reports percentages"
-    benchmark.save()
+    save(benchmark)
 
     entries = changelog.benchmark_changes(benchmark)
 
@@ -309,7 +310,7 @@ def test_queries_do_not_grow_with_the_history(log):
             result = imported_result(ai_model=other or gpt, benchmark=kept)
             correct(result, "0.6", "Corrected", curator=curator)
             correct(result, "0.7", "Corrected again", curator=curator)
-        benchmark.save()
+        save(benchmark)
         gpt.save()
 
     def read() -> list[Entry]:

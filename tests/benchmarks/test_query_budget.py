@@ -24,6 +24,7 @@ from tests.factories import (
     make_offering,
     make_organization,
     make_result,
+    save,
 )
 
 pytestmark = pytest.mark.django_db
@@ -41,12 +42,12 @@ def grow(slug: str, *, results: int, related: int, categories: int) -> None:
         make_offering(ai_model=ai_model, input_usd_per_million=Decimal(n + 1))
         result = make_result(benchmark=benchmark, ai_model=ai_model, score=Decimal("0.5"))
         result.score = Decimal("0.6")
-        result.save()
+        save(result)
     for n in range(related):
         other = make_benchmark(categories=[shared[n % categories], make_category()])
         make_result(benchmark=other)
     benchmark.description = "Changed."
-    benchmark.save()
+    save(benchmark)
 
 
 def count(client, url: str, **headers) -> int:

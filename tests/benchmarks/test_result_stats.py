@@ -1,10 +1,11 @@
 """Benchmark.model_count, scored_model_count and results_updated_at follow every write
-of the results.
+of the results, through the one service every writer calls (benchmarks.services).
 
 Besides these tests, an autouse fixture (tests/conftest.py) checks after every test
 that writes to the database that each benchmark's stored figures are what its results
 say, so every write path the suite takes (admin, triage, reverts, the import,
-load_demo, loaddata) is checked too.
+load_demo, loaddata) is checked too. The tests' own writes go through the factories'
+save() and delete(), which call the service as the site's writers do.
 """
 
 import io
@@ -15,11 +16,12 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from benchmarks.models import Benchmark, Result, model_count, result_stats_refreshed_once
+from benchmarks.models import Benchmark, Result, model_count
+from benchmarks.services import benchmarks_touched
 from ingest.demo import load_demo
 from models_registry.models import AIModel
 from tests.concurrency import HOLD_SECONDS, second_during_first
-from tests.factories import make_ai_model, make_benchmark, make_result
+from tests.factories import delete, make_ai_model, make_benchmark, make_result, save
 from tests.test_curators import admin_url
 
 pytestmark = pytest.mark.django_db
@@ -48,15 +50,15 @@ def test_counts_follow_results_created_changed_moved_and_deleted():
     assert counts(first) == (2, 1)
 
     unscored.normalized_score = Decimal("0.4")
-    unscored.save()
+    save(unscored)
     assert counts(first) == (2, 2)
 
     unscored.benchmark = second
-    unscored.save()
+    save(unscored)
     assert counts(first) == (1, 1)
     assert counts(second) == (1, 1)
 
-    unscored.delete()
+    delete(unscored)
     assert counts(second) == (0, 0)
 
 
@@ -70,9 +72,9 @@ def test_results_updated_at_is_when_the_last_result_to_change_changed():
 
     assert noted() == newer.updated_at
     older.score = Decimal("0.7")
-    older.save()
+    save(older)
     assert noted() == older.updated_at > newer.updated_at
-    older.delete()
+    delete(older)
     assert noted() == newer.updated_at
     benchmark.refresh_from_db()
     assert benchmark.last_updated == max(benchmark.updated_at, newer.updated_at)
@@ -85,7 +87,7 @@ def test_deleting_a_model_counts_its_benchmarks_again():
         make_result(benchmark=benchmark, ai_model=doomed)
     make_result(benchmark=benchmarks[0], ai_model=kept)
 
-    doomed.delete()
+    delete(doomed)
 
     assert [counts(benchmark) for benchmark in benchmarks] == [(1, 1), (0, 0), (0, 0)]
 
@@ -96,25 +98,40 @@ def test_saving_a_benchmark_loaded_before_its_results_keeps_their_counts():
     make_result(benchmark=benchmark)
 
     stale.description = "Edited."
-    stale.save()
+    save(stale)
 
     assert counts(benchmark) == (1, 1)
 
 
-@pytest.mark.parametrize("deleted", [3, 30])
-def test_results_deleted_in_one_block_are_counted_once(deleted):
+def test_a_write_touches_the_benchmarks_it_can_change():
+    first, second = make_benchmark(), make_benchmark()
+    gpt, claude = make_ai_model(), make_ai_model()
+    result = make_result(benchmark=first, ai_model=gpt)
+    make_result(benchmark=second, ai_model=gpt)
+    make_result(benchmark=second, ai_model=claude)
+
+    result.benchmark = second  # not saved: where it is stored and where it would go
+    assert benchmarks_touched([result]) == {first.pk, second.pk}
+    assert benchmarks_touched([first]) == {first.pk}
+    # Saving a model changes no counts; deleting it cascades to its results.
+    assert benchmarks_touched([gpt]) == set()
+    assert benchmarks_touched([gpt], deleting=True) == {first.pk, second.pk}
+    assert benchmarks_touched([claude], deleting=True) == {second.pk}
+
+
+def test_a_plain_save_leaves_the_stats_to_its_writer():
+    """Signals only invalidate caches: the stats are the writers' to refresh (the conftest
+    fixture then fails a writer that forgets)."""
     benchmark = make_benchmark()
-    for _ in range(deleted):
-        make_result(benchmark=benchmark)
-    make_result(benchmark=benchmark)
+    result = make_result(benchmark=benchmark, normalized_score=None)
 
-    with CaptureQueriesContext(connection) as queries, result_stats_refreshed_once():
-        for result in Result.objects.filter(benchmark=benchmark)[:deleted]:
-            result.delete()
-    recounts = [q for q in queries if q["sql"].startswith('UPDATE "benchmarks_benchmark"')]
+    result.normalized_score = Decimal("0.5")
+    result.save()
+    assert counts(benchmark) == (1, 0)
+    assert live_counts(benchmark) == (1, 1)
 
-    assert len(recounts) == 1
-    assert counts(benchmark) == live_counts(benchmark) == (1, 1)
+    save(result)
+    assert counts(benchmark) == (1, 1)
 
 
 def test_demo_data_comes_with_its_counts():

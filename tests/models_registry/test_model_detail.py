@@ -12,8 +12,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from benchmarks.models import Benchmark, Category, Result, refresh_result_stats
+from benchmarks.models import Benchmark, Category, Result
 from benchmarks.ranking import RankedResult
+from benchmarks.services import refresh_result_stats
 from models_registry import profile
 from models_registry.models import AIModel, Offering, Provider
 from tests.factories import (
@@ -25,6 +26,7 @@ from tests.factories import (
     make_organization,
     make_provider,
     make_result,
+    save,
 )
 
 BILLION = 10**9
@@ -665,7 +667,7 @@ def _grow(ai_model: AIModel, *, results: int, offerings: int, fine_tunes: int) -
     ai_model.save()
     result = Result.objects.filter(ai_model=ai_model).first()
     result.score = Decimal("0.55")
-    result.save()
+    save(result)
 
 
 def _queries(client, url: str) -> int:

@@ -19,6 +19,7 @@ from tests.factories import (
     make_offering,
     make_organization,
     make_result,
+    save,
 )
 
 pytestmark = pytest.mark.django_db
@@ -180,7 +181,7 @@ def test_latest_results_show_the_last_changed_first_without_curators(client):
     old.status = old.Status.VERIFIED
     old.verified_by = "A lab"
     old._history_user = curator
-    old.save()
+    save(old)
 
     content = client.get("/").content.decode()
     section = content.split('id="home-results"')[1]

@@ -12,7 +12,7 @@ from submissions import notifications, services
 from submissions.models import DataReport, ResultSubmission
 from submissions.services import CorrectionError, TicketStateError
 from tests.concurrency import HOLD_SECONDS, second_during_first
-from tests.factories import make_ai_model, make_benchmark, make_result
+from tests.factories import delete, make_ai_model, make_benchmark, make_result, save
 from tests.test_curators import make_curator, make_data_report, make_result_submission
 
 BASE_URL = "https://benchboard.example/"
@@ -589,7 +589,7 @@ def test_revert_brings_the_old_value_back_with_a_history_record(mailed):
 def test_revert_restores_a_deleted_result(mailed):
     result = make_result(score=Decimal("0.42"))
     pk = result.pk
-    result.delete()
+    delete(result)
     deleted = Result.history.get(id=pk, history_type="-")
 
     services.revert_change(
@@ -603,7 +603,7 @@ def test_revert_restores_a_deleted_result(mailed):
 def test_revert_needs_a_reason_that_fits_after_its_prefix(mailed):
     result = make_result(score=Decimal("0.42"))
     result.score = Decimal("0.5")
-    result.save()
+    save(result)
 
     with pytest.raises(CorrectionError, match="at most 90"):
         services.revert_change(

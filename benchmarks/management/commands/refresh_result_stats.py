@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from benchmarks.models import Benchmark, refresh_result_stats
+from benchmarks.models import Benchmark
+from benchmarks.services import refresh_result_stats
 
 
 class Command(BaseCommand):

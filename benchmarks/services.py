@@ -1,0 +1,70 @@
+"""Keeping each benchmark's result stats: the one service every writer of results calls.
+
+Benchmark.model_count, scored_model_count and results_updated_at are read by the pages
+that order, rank or list benchmarks. Every write that can change them calls
+refresh_result_stats in its own transaction, with the benchmarks it touched:
+
+- the triage services (a report applied, a submission accepted, a revert);
+- the admin (saves, inline edits, reverts, deletions and the results they cascade to);
+- the importers and the demo data (after their bulk writes);
+- `manage.py refresh_result_stats`, after results were changed any other way.
+
+Signals do not keep them: a save signal misses bulk writes anyway, and an explicit call
+says at each writer what it changes. tests/conftest.py checks after every test that the
+stored stats are what the results say, so a writer that forgets fails the suite.
+"""
+
+from collections.abc import Iterable
+
+from django.db import models, transaction
+
+from benchmarks.models import Benchmark, Result, model_count, results_updated_at
+from models_registry.models import AIModel
+
+
+def refresh_result_stats(benchmark_ids: Iterable[int] | None = None) -> None:
+    """Count again the models of these benchmarks (of all when None), and note when
+    their results last changed. Call it in the transaction of the write."""
+    benchmarks = Benchmark.objects.all()
+    if benchmark_ids is not None:
+        benchmark_ids = set(benchmark_ids)
+        if not benchmark_ids:
+            return
+        benchmarks = benchmarks.filter(pk__in=benchmark_ids)
+    # Lock the rows first (in one order, so writers cannot deadlock): a writer that waits
+    # here counts, in the statement below, with the results another writer committed
+    # meanwhile. Counting in the UPDATE alone, PostgreSQL would count from the snapshot
+    # taken before the wait. No key is changed: adding results is not held up.
+    with transaction.atomic():
+        list(benchmarks.select_for_update(no_key=True).order_by("pk").values_list("pk"))
+        benchmarks.update(
+            model_count=model_count("pk"),
+            scored_model_count=model_count("pk", scored=True),
+            results_updated_at=results_updated_at(),
+        )
+
+
+def benchmarks_touched(instances: Iterable[models.Model], *, deleting: bool = False) -> set[int]:
+    """The benchmarks whose stats a write of these objects can change, as the database
+    holds them now: a result's benchmark (where it is stored, and where the instance
+    would move it), a benchmark itself (its save writes the stats it was loaded with)
+    and, when deleting, a model's results' benchmarks (the deletion cascades to them).
+    Read it before the write; after a save, refresh these and the ones after it."""
+    touched: set[int] = set()
+    result_ids, model_ids = set(), set()
+    for instance in instances:
+        if isinstance(instance, Result):
+            if instance.benchmark_id is not None:
+                touched.add(instance.benchmark_id)
+            if instance.pk is not None:
+                result_ids.add(instance.pk)
+        elif deleting and isinstance(instance, AIModel) and instance.pk is not None:
+            model_ids.add(instance.pk)
+        elif isinstance(instance, Benchmark) and instance.pk is not None:
+            touched.add(instance.pk)
+    if result_ids or model_ids:
+        stored = Result.objects.filter(
+            models.Q(pk__in=result_ids) | models.Q(ai_model__in=model_ids)
+        ).values_list("benchmark_id", flat=True)
+        touched.update(stored.order_by().distinct())
+    return touched
