@@ -1,8 +1,9 @@
 """Keeping each benchmark's result stats: the one service every writer of results calls.
 
 Benchmark.model_count, scored_model_count and results_updated_at are read by the pages
-that order, rank or list benchmarks. Every write that can change them calls
-refresh_result_stats in its own transaction, with the benchmarks it touched:
+that order, rank or list benchmarks. Every write that can change them refreshes them in
+its own transaction, for the benchmarks it touched: around a save or a deletion with
+result_stats_refreshed, after a bulk write with refresh_result_stats:
 
 - the triage services (a report applied, a submission accepted, a revert);
 - the admin (saves, inline edits, reverts, deletions and the results they cascade to);
@@ -14,7 +15,8 @@ says at each writer what it changes. tests/conftest.py checks after every test t
 stored stats are what the results say, so a writer that forgets fails the suite.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from django.db import models, transaction
 
@@ -68,3 +70,16 @@ def benchmarks_touched(instances: Iterable[models.Model], *, deleting: bool = Fa
         ).values_list("benchmark_id", flat=True)
         touched.update(stored.order_by().distinct())
     return touched
+
+
+@contextmanager
+def result_stats_refreshed(
+    instances: Iterable[models.Model], *, deleting: bool = False
+) -> Iterator[None]:
+    """Around a write of these objects (a save, or a deletion when deleting): the stats of
+    the benchmarks it touched, before and after, are refreshed once at the end. Use it
+    inside the write's transaction."""
+    instances = list(instances)
+    touched = benchmarks_touched(instances, deleting=deleting)
+    yield
+    refresh_result_stats(touched if deleting else touched | benchmarks_touched(instances))

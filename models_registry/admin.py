@@ -10,7 +10,7 @@ from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from benchmarks.models import Result
-from benchmarks.services import benchmarks_touched, refresh_result_stats
+from benchmarks.services import result_stats_refreshed
 from models_registry.models import AIModel, License, Offering, Organization, Provider
 from submissions.services import PUBLIC_REASON_MAX_LENGTH, REVERT_PREFIX
 
@@ -107,9 +107,8 @@ class HistoryAdmin(SimpleHistoryAdmin):
     def save_model(self, request: HttpRequest, obj: Model, form: ModelForm, change: bool) -> None:
         if reason := self.public_reason(request, form):
             obj._change_reason = reason
-        touched = benchmarks_touched([obj])
-        super().save_model(request, obj, form, change)
-        refresh_result_stats(touched | benchmarks_touched([obj]))
+        with result_stats_refreshed([obj]):
+            super().save_model(request, obj, form, change)
 
     def save_related(
         self, request: HttpRequest, form: ModelForm, formsets: list, change: bool
@@ -120,22 +119,18 @@ class HistoryAdmin(SimpleHistoryAdmin):
                 for inline_form in formset.forms:
                     inline_form.instance._change_reason = reason
         rows = [inline_form.instance for formset in formsets for inline_form in formset.forms]
-        touched = benchmarks_touched(rows)
-        super().save_related(request, form, formsets, change)
-        refresh_result_stats(touched | benchmarks_touched(rows))
+        with result_stats_refreshed(rows):
+            super().save_related(request, form, formsets, change)
 
     def delete_model(self, request: HttpRequest, obj: Model) -> None:
-        touched = benchmarks_touched([obj], deleting=True)
-        super().delete_model(request, obj)
-        refresh_result_stats(touched)
+        with result_stats_refreshed([obj], deleting=True):
+            super().delete_model(request, obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
         # The action "Delete selected" runs outside the admin's transactions: the
         # deletion and the refresh go in one here.
-        with transaction.atomic():
-            touched = benchmarks_touched(queryset, deleting=True)
+        with transaction.atomic(), result_stats_refreshed(queryset, deleting=True):
             super().delete_queryset(request, queryset)
-            refresh_result_stats(touched)
 
 
 class AddThroughFormInline(admin.TabularInline):

@@ -30,7 +30,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from benchmarks.models import Benchmark, Result
-from benchmarks.services import benchmarks_touched, refresh_result_stats
+from benchmarks.services import result_stats_refreshed
 from pages.formatting import format_score
 from submissions import notifications
 from submissions.models import DataReport, ResultSubmission
@@ -388,9 +388,8 @@ def _save_change(instance: Model, *, curator: AbstractBaseUser, reason: str, tic
     instance._change_reason = reason
     instance._history_user = curator
     instance._history_ticket = ticket
-    touched = benchmarks_touched([instance])
-    instance.save()
-    refresh_result_stats(touched | benchmarks_touched([instance]))
+    with result_stats_refreshed([instance]):
+        instance.save()
 
 
 def _label(ticket: Ticket) -> str:

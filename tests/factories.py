@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.db.models import Model
 
 from benchmarks.models import Benchmark, Category, Result
-from benchmarks.services import benchmarks_touched, refresh_result_stats
+from benchmarks.services import refresh_result_stats, result_stats_refreshed
 from models_registry.models import AIModel, License, Offering, Organization, Provider
 
 _sequence = itertools.count(1)
@@ -105,13 +105,11 @@ def make_ranked_results(benchmark: Benchmark, count: int, **model_fields) -> Non
 def save(instance: Model) -> None:
     """Save as the site's writers do: the result stats of the benchmarks the save touched
     (benchmarks.services) refreshed with it."""
-    touched = benchmarks_touched([instance])
-    instance.save()
-    refresh_result_stats(touched | benchmarks_touched([instance]))
+    with result_stats_refreshed([instance]):
+        instance.save()
 
 
 def delete(instance: Model) -> None:
     """Delete as the site's writers do, refreshing the result stats it changed."""
-    touched = benchmarks_touched([instance], deleting=True)
-    instance.delete()
-    refresh_result_stats(touched)
+    with result_stats_refreshed([instance], deleting=True):
+        instance.delete()
