@@ -5,6 +5,8 @@
 SHELL := /bin/bash
 
 PORT ?= 8000
+# The real data make run serves: the LLM Stats snapshot, vendored in data/ (data/README.md).
+SNAPSHOT := data/llmstats-2025-10-16.tar.xz
 VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
@@ -21,14 +23,15 @@ PYTHON ?= $(shell for candidate in python3.13 python3.12 python3; do \
 	if $$candidate -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
 		echo $$candidate; break; fi; done)
 
-.PHONY: help setup chromium wrk run test lint format import bench clean
+.PHONY: help setup chromium wrk run demo test lint format import bench clean
 
 help:
-	@echo "make run     set up, migrate, load demo data into an empty database, serve on http://127.0.0.1:$(PORT)"
+	@echo "make run     set up, migrate, import the real LLM Stats snapshot into an empty database, serve on http://127.0.0.1:$(PORT)"
 	@echo "make test    set up, then run the whole test suite"
 	@echo "make setup   the shared set-up: .venv, Python and npm packages (make test adds Chromium)"
 	@echo "make lint    ruff and makemigrations --check"
-	@echo "make import  import real data: make import DATA=../shared/data/llmstats"
+	@echo "make import  import LLM Stats data (a folder or an archive): make import DATA=$(SNAPSHOT)"
+	@echo "make demo    load the synthetic demo data into an empty database"
 	@echo "make bench   measure speed under load (gunicorn, wrk): results in .bench/results.md"
 
 setup: $(VENV)/.installed node_modules/.installed
@@ -76,8 +79,14 @@ chromium:
 run: setup
 	DJANGO_DEBUG=1 $(PY) manage.py collectstatic --no-input --verbosity 0
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --no-input
-	DJANGO_DEBUG=1 $(PY) manage.py load_demo --if-empty
+	DJANGO_DEBUG=1 $(PY) manage.py import_llmstats $(SNAPSHOT) --if-empty
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# The synthetic demo data, for whoever wants it, into a database that holds no models yet
+# (remove the real data first, or use a database of its own: DATABASE_URL).
+demo: setup
+	DJANGO_DEBUG=1 $(PY) manage.py migrate --no-input
+	DJANGO_DEBUG=1 $(PY) manage.py load_demo --if-empty
 
 test: setup chromium
 	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
@@ -108,7 +117,7 @@ bench: setup wrk
 	DJANGO_DEBUG=1 $(PY) manage.py bench
 
 import: setup
-	@if [ -z "$(DATA)" ]; then echo "Name the data folder: make import DATA=../shared/data/llmstats" >&2; exit 1; fi
+	@if [ -z "$(DATA)" ]; then echo "Name the data (a folder or an archive): make import DATA=$(SNAPSHOT)" >&2; exit 1; fi
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --no-input
 	DJANGO_DEBUG=1 $(PY) manage.py import_llmstats "$(DATA)"
 
