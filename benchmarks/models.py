@@ -9,8 +9,8 @@ from django.urls import reverse
 from models_registry.models import (
     URL_MAX_LENGTH,
     AIModel,
+    ListQuerySet,
     TimestampedModel,
-    WordSearchQuerySet,
     cheapest_price,
     history,
     slug_constraints,
@@ -104,19 +104,14 @@ def normalize(score: Decimal, scale: Decimal) -> Decimal:
     return (score / scale).quantize(NORMALIZED_PLACES, rounding=ROUND_HALF_UP)
 
 
-# The order behind each /benchmarks/ sort key's ascending direction (a ?sort= value of
-# BenchmarkQuerySet.for_list, with "-" for descending), then by name.
-_BENCHMARK_LIST_ORDER = {
-    "name": Lower("name"),
-    "models": F("model_count"),
-    "updated": F("last_update"),
-}
+# The order behind each /benchmarks/ sort key but "name" (ListQuerySet.in_list_order).
+_BENCHMARK_LIST_ORDER = {"models": F("model_count"), "updated": F("last_update")}
 BENCHMARK_LIST_SORTS = frozenset(
-    f"{direction}{key}" for key in _BENCHMARK_LIST_ORDER for direction in ("", "-")
+    f"{direction}{key}" for key in ("name", *_BENCHMARK_LIST_ORDER) for direction in ("", "-")
 )
 
 
-class BenchmarkQuerySet(WordSearchQuerySet):
+class BenchmarkQuerySet(ListQuerySet):
     search_fields = ("name", "slug", "description")
 
     def for_list(
@@ -131,12 +126,6 @@ class BenchmarkQuerySet(WordSearchQuerySet):
             benchmarks = benchmarks.filter(categories=category_id)
         if modality:
             benchmarks = benchmarks.filter(modality=modality)
-        key, descending = sort.lstrip("-"), sort.startswith("-")
-        expression = _BENCHMARK_LIST_ORDER[key]
-        if key == "name":
-            order = (expression.desc(), "-pk") if descending else (expression, "pk")
-        else:
-            order = (expression.desc() if descending else expression, Lower("name"), "pk")
         return (
             benchmarks.annotate(
                 # A benchmark changes when it is edited or when any of its results is.
@@ -146,7 +135,7 @@ class BenchmarkQuerySet(WordSearchQuerySet):
             .prefetch_related(
                 models.Prefetch("categories", queryset=Category.objects.only("slug", "name"))
             )
-            .order_by(*order)
+            .in_list_order(sort, _BENCHMARK_LIST_ORDER)
         )
 
 

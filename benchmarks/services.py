@@ -46,24 +46,24 @@ def refresh_result_stats(benchmark_ids: Iterable[int] | None = None) -> None:
         )
 
 
+def _held_benchmarks(instances: Iterable[models.Model]) -> set[int]:
+    """The benchmarks the instances name in memory: a result's, and a benchmark itself."""
+    held = {i.benchmark_id for i in instances if isinstance(i, Result)} - {None}
+    return held | {i.pk for i in instances if isinstance(i, Benchmark) and i.pk is not None}
+
+
 def benchmarks_touched(instances: Iterable[models.Model], *, deleting: bool = False) -> set[int]:
     """The benchmarks whose stats a write of these objects can change, as the database
     holds them now: a result's benchmark (where it is stored, and where the instance
     would move it), a benchmark itself (its save writes the stats it was loaded with)
     and, when deleting, a model's results' benchmarks (the deletion cascades to them).
     Read it before the write; after a save, refresh these and the ones after it."""
-    touched: set[int] = set()
-    result_ids, model_ids = set(), set()
-    for instance in instances:
-        if isinstance(instance, Result):
-            if instance.benchmark_id is not None:
-                touched.add(instance.benchmark_id)
-            if instance.pk is not None:
-                result_ids.add(instance.pk)
-        elif deleting and isinstance(instance, AIModel) and instance.pk is not None:
-            model_ids.add(instance.pk)
-        elif isinstance(instance, Benchmark) and instance.pk is not None:
-            touched.add(instance.pk)
+    instances = list(instances)
+    touched = _held_benchmarks(instances)
+    result_ids = {i.pk for i in instances if isinstance(i, Result) and i.pk is not None}
+    model_ids = {
+        i.pk for i in instances if deleting and isinstance(i, AIModel) and i.pk is not None
+    }
     if result_ids or model_ids:
         stored = Result.objects.filter(
             models.Q(pk__in=result_ids) | models.Q(ai_model__in=model_ids)
@@ -82,4 +82,5 @@ def result_stats_refreshed(
     instances = list(instances)
     touched = benchmarks_touched(instances, deleting=deleting)
     yield
-    refresh_result_stats(touched if deleting else touched | benchmarks_touched(instances))
+    # After a save, where the instances now are is in memory: no second query.
+    refresh_result_stats(touched if deleting else touched | _held_benchmarks(instances))

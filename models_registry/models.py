@@ -1,5 +1,5 @@
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 from django.core.validators import RegexValidator
@@ -127,12 +127,14 @@ class License(TimestampedModel):
 SEARCH_MAX_WORDS = 8
 
 
-class WordSearchQuerySet(models.QuerySet):
-    """The lists' search box: rows where every word appears in one of search_fields."""
+class ListQuerySet(models.QuerySet):
+    """The base of the lists' QuerySets (/models/, /benchmarks/): the search box's words and
+    the order of a ?sort= value."""
 
     search_fields: tuple[str, ...] = ("name", "slug")
 
     def matching_words(self, q: str) -> "models.QuerySet":
+        """Rows where every word appears in one of search_fields."""
         condition = Q()
         for word in q.split()[:SEARCH_MAX_WORDS]:
             either = Q()
@@ -141,10 +143,22 @@ class WordSearchQuerySet(models.QuerySet):
             condition &= either
         return self.filter(condition)
 
+    def in_list_order(
+        self, sort: str, expressions: Mapping[str, models.Expression]
+    ) -> "models.QuerySet":
+        """Ordered by a ?sort= value: "name" (case-insensitive), or a key of expressions;
+        a leading "-" for descending; nulls last, then by name and id."""
+        key, descending = sort.lstrip("-"), sort.startswith("-")
+        name = models.functions.Lower("name")
+        if key == "name":
+            return self.order_by(name.desc(), "-pk") if descending else self.order_by(name, "pk")
+        expression = expressions[key]
+        first = expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
+        return self.order_by(first, name, "pk")
 
-# The order behind each /models/ sort key's ascending direction; nulls always come last.
+
+# The order behind each /models/ sort key but "name" (ListQuerySet.in_list_order).
 _MODEL_LIST_ORDER = {
-    "name": models.functions.Lower("name"),
     "org": models.functions.Lower("organization__name"),
     "released": models.F("release_date"),
     "params": models.F("parameter_count"),
@@ -156,7 +170,7 @@ _MODEL_LIST_ORDER = {
 BILLION = 10**9
 
 
-class AIModelQuerySet(WordSearchQuerySet):
+class AIModelQuerySet(ListQuerySet):
     def for_list(
         self,
         *,
@@ -198,18 +212,9 @@ class AIModelQuerySet(WordSearchQuerySet):
             ai_models = ai_models.filter(release_date__gte=released_from)
         if released_to is not None:
             ai_models = ai_models.filter(release_date__lte=released_to)
-        key, descending = sort.lstrip("-"), sort.startswith("-")
-        by_name = (models.functions.Lower("name"), "pk")
-        if key == "name":
-            order = (by_name[0].desc(), "-pk") if descending else by_name
-        else:
-            expression = _MODEL_LIST_ORDER[key]
-            first = (
-                expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
-            )
-            order = (first, *by_name)
         return (
-            ai_models.select_related("organization", "license")
+            ai_models.in_list_order(sort, _MODEL_LIST_ORDER)
+            .select_related("organization", "license")
             .only(
                 "slug",
                 "name",
@@ -223,7 +228,6 @@ class AIModelQuerySet(WordSearchQuerySet):
                 "license__name",
                 "license__open_weights",
             )
-            .order_by(*order)
         )
 
     def open_weights(self) -> "AIModelQuerySet":
