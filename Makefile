@@ -7,6 +7,8 @@ SHELL := /bin/bash
 PORT ?= 8000
 # The real data make run serves: the LLM Stats snapshot, vendored in data/ (data/README.md).
 SNAPSHOT := data/llmstats-2025-10-16.tar.xz
+# The curators' decisions applied after it (ingest/curation.py).
+CURATIONS := data/llmstats-curations.json
 VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
@@ -79,7 +81,7 @@ chromium:
 run: setup
 	DJANGO_DEBUG=1 $(PY) manage.py collectstatic --no-input --verbosity 0
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --no-input
-	DJANGO_DEBUG=1 $(PY) manage.py import_llmstats $(SNAPSHOT) --if-empty
+	DJANGO_DEBUG=1 $(PY) manage.py import_llmstats $(SNAPSHOT) --if-empty --curations $(CURATIONS)
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The synthetic demo data, for whoever wants it, into a database that holds no models yet
@@ -89,7 +91,7 @@ demo: setup
 	DJANGO_DEBUG=1 $(PY) manage.py load_demo --if-empty
 
 test: setup chromium
-	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .

@@ -70,6 +70,17 @@ class AnomalyKind(StrEnum):
     PLACEHOLDER_LINK = "placeholder link"
     ID_DIFFERS = "id differs from file name"
     COUNT_IN_BILLIONS = "count in billions"
+    # Plausibility (ingest/plausibility.py): probably source errors, imported as they are.
+    PARAMETERS_VS_NAME = "parameters at odds with name"
+    PRICE_VS_OFFERINGS = "price far from other offerings"
+    PRICE_VS_SIZE = "price high for model size"
+    LICENCE_VS_FAMILY = "licence at odds with family"
+    LICENCE_VS_WEIGHTS = "closed licence with weights link"
+    SCORE_OUTLIER = "score outlier"
+    ERROR_RATE_RANKED_HIGHER = "error rate ranked higher-first"
+    MIXED_MEASURES = "mixed measures"
+    LIKELY_VARIANT = "likely variant"
+    SHARED_NAME = "name shared by several models"
 
 
 @dataclass(frozen=True)
@@ -285,6 +296,13 @@ class KnownRows:
     benchmark_max_scores: Mapping[str, Decimal] = field(default_factory=dict)
     # slug -> (announcement_date, release_date)
     model_dates: Mapping[str, tuple[date | None, date | None]] = field(default_factory=dict)
+    # Fields the import never writes, which the plausibility checks read.
+    licence_open_weights: Mapping[str, bool | None] = field(default_factory=dict)
+    lower_is_better_benchmarks: frozenset[str] = frozenset()
+    # Benchmarks that have a parent (a curator's, or a source's).
+    benchmarks_with_parents: frozenset[str] = frozenset()
+    # slug -> name of every model in the database.
+    model_names: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -1099,6 +1117,23 @@ def plan_import(tree: SourceTree, known: KnownRows) -> ImportPlan:
     results, conflicting_results = _settle_repeats(
         tree.results, "result", anomalies, _describe_result
     )
+    planned_models = _with_distinct_names(
+        _with_context_lengths(tree.models, tree.offerings), known.model_names, anomalies
+    )
+    planned_results = _with_scores_and_dates(results, tree, known, anomalies)
+    # Imported here, not at the top: the checks are written over this module's records.
+    from ingest.plausibility import implausible_values
+
+    anomalies += implausible_values(
+        licences=tree.licences,
+        benchmarks=tree.benchmarks,
+        models=planned_models,
+        offerings=offerings,
+        results=planned_results,
+        licence_open_weights=known.licence_open_weights,
+        lower_is_better=known.lower_is_better_benchmarks,
+        with_parents=known.benchmarks_with_parents,
+    )
     return ImportPlan(
         licences=tree.licences,
         organizations=tree.organizations,
@@ -1109,9 +1144,9 @@ def plan_import(tree: SourceTree, known: KnownRows) -> ImportPlan:
         },
         benchmarks=tree.benchmarks,
         providers=tree.providers,
-        models=_with_context_lengths(tree.models, tree.offerings),
+        models=planned_models,
         offerings=offerings,
-        results=_with_scores_and_dates(results, tree, known, anomalies),
+        results=planned_results,
         anomalies=anomalies,
         conflicting_offerings=conflicting_offerings,
         conflicting_results=conflicting_results,
@@ -1248,6 +1283,61 @@ def _with_context_lengths(
         )
         for model in model_records
     ]
+
+
+def _with_distinct_names(
+    model_records: list[ModelRecord], known_names: Mapping[str, str], anomalies: list[Anomaly]
+) -> list[ModelRecord]:
+    """Models named alike (two "Claude 3.5 Sonnet", the June and the October one) named
+    apart: each gets what tells it apart in parentheses, its release month ("Claude 3.5
+    Sonnet (Jun 2024)"), else its release day, else its slug, and the anomaly says so.
+    Every page lists models by name, and the database keeps names unique (ignoring case).
+    Models already in the database and not in the source keep their names; a model of the
+    source named like one of them is named apart too.
+    """
+    in_source = {model.slug for model in model_records}
+    taken: dict[str, list[str]] = {}
+    for slug, name in known_names.items():
+        if slug not in in_source:
+            taken.setdefault(name.casefold(), []).append(slug)
+    by_name: dict[str, list[ModelRecord]] = {}
+    for model in model_records:
+        by_name.setdefault(model.name.casefold(), []).append(model)
+    renamed: dict[str, str] = {}
+    for key, group in by_name.items():
+        if len(group) == 1 and key not in taken:
+            continue
+        qualifiers = [_month_of(model) for model in group]
+        if len(set(qualifiers)) < len(group) or "" in qualifiers:
+            qualifiers = [_day_of(model) for model in group]
+        if len(set(qualifiers)) < len(group) or "" in qualifiers:
+            qualifiers = [model.slug for model in group]
+        for model, qualifier in zip(group, qualifiers, strict=True):
+            name = f"{model.name} ({qualifier})"
+            renamed[model.slug] = name if len(name) <= _max_length(AIModel, "name") else model.slug
+            others = [other.slug for other in group if other is not model] + taken.get(key, [])
+            anomalies.append(
+                Anomaly(
+                    AnomalyKind.SHARED_NAME,
+                    model.file,
+                    f"{model.slug}: '{model.name}' is also the name of {', '.join(others)}: "
+                    f"named '{renamed[model.slug]}' here so that visitors can tell them apart",
+                )
+            )
+    return [
+        replace(model, name=renamed[model.slug]) if model.slug in renamed else model
+        for model in model_records
+    ]
+
+
+def _month_of(model: ModelRecord) -> str:
+    released = model.release_date
+    return released.strftime("%b %Y") if released else ""
+
+
+def _day_of(model: ModelRecord) -> str:
+    released = model.release_date
+    return f"{released.day} {released:%b %Y}" if released else ""
 
 
 def _with_scores_and_dates(

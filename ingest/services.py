@@ -140,6 +140,14 @@ class _Rows:
             model_dates={
                 slug: (row.announcement_date, row.release_date) for slug, row in self.models.items()
             },
+            licence_open_weights={slug: row.open_weights for slug, row in self.licences.items()},
+            lower_is_better_benchmarks=frozenset(
+                slug for slug, row in self.benchmarks.items() if not row.higher_is_better
+            ),
+            model_names={slug: row.name for slug, row in self.models.items()},
+            benchmarks_with_parents=frozenset(
+                slug for slug, row in self.benchmarks.items() if row.parent_id is not None
+            ),
         )
 
 
@@ -221,10 +229,11 @@ class _Importer:
         }
         before = set(rows)
         created = _create_missing(Benchmark, rows, wanted)
-        # Parents may be benchmarks created just now: a second pass, once all have ids.
+        # Parents may be benchmarks created just now: a second pass, once all have ids. A
+        # source that names no parent says nothing: a curator's parent stays.
         for benchmark in self.plan.benchmarks:
-            parent = rows[benchmark.parent_slug].pk if benchmark.parent_slug else None
-            wanted[benchmark.slug]["parent_id"] = parent
+            if benchmark.parent_slug:
+                wanted[benchmark.slug]["parent_id"] = rows[benchmark.parent_slug].pk
         recategorized = self._set_categories() - created
         updated = _update_changed(Benchmark, rows, wanted, now=self.now, touched=recategorized)
         return _counts(wanted, before, created, updated)

@@ -350,6 +350,16 @@ class AIModel(TimestampedModel):
         ordering = ["name"]
         constraints = [
             *slug_constraints("aimodel"),
+            # Every page lists models by name: two models named alike could not be told
+            # apart (the LLM Stats import names them apart, ingest.llmstats).
+            models.UniqueConstraint(
+                models.functions.Lower("name"),
+                name="aimodel_name_unique",
+                violation_error_message=(
+                    "Another model has this name: add what tells them apart, such as its "
+                    'release month in parentheses, "Claude 3.5 Sonnet (Oct 2024)".'
+                ),
+            ),
             models.CheckConstraint(
                 condition=Q(parameter_count__isnull=True) | Q(parameter_count__gt=0),
                 name="aimodel_parameter_count_positive",

@@ -87,6 +87,17 @@ def llmstats_tree() -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def snapshot_root(tmp_path_factory) -> Path:
+    """The vendored LLM Stats snapshot (data/), unpacked once for the session."""
+    from ingest.archives import extract
+    from tests.realdata_snapshot import SNAPSHOT
+
+    root = tmp_path_factory.mktemp("llmstats-snapshot")
+    extract(SNAPSHOT, root)
+    return root
+
+
 @pytest.fixture
 def curators_group(db):
     """The Curators group exactly as its migration makes it.

@@ -60,3 +60,12 @@ def no_js_page(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(java_script_enabled=False)
     yield context.new_page()
     context.close()
+
+
+@pytest.fixture
+def committed_real_data(transactional_db, snapshot_root) -> None:
+    """The vendored LLM Stats snapshot, imported and committed so that a live server's
+    thread sees it (the transactional test flushes it afterwards)."""
+    from tests.realdata_snapshot import import_snapshot
+
+    import_snapshot(snapshot_root)

@@ -1,8 +1,10 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 
 from ingest.archives import ArchiveError, unpacked
+from ingest.curation import CurationError, apply_decisions, read_decisions
 from ingest.llmstats import LLMStatsDataError
 from ingest.services import import_llmstats
 from models_registry.models import AIModel, Organization
@@ -31,6 +33,13 @@ class Command(BaseCommand):
             help="Import only into a database that holds no models yet (make run).",
         )
         parser.add_argument(
+            "--curations",
+            type=Path,
+            metavar="FILE",
+            help="Then apply the curators' decisions in FILE (ingest/curation.py), such as "
+            "data/llmstats-curations.json, in the same transaction.",
+        )
+        parser.add_argument(
             "--alongside-demo",
             action="store_true",
             help="Import even though the synthetic demo data is loaded, mixing the two.",
@@ -43,6 +52,7 @@ class Command(BaseCommand):
         dry_run: bool,
         if_empty: bool,
         alongside_demo: bool,
+        curations: Path | None,
         **options: object,
     ) -> None:
         if if_empty and AIModel.objects.exists():
@@ -54,10 +64,17 @@ class Command(BaseCommand):
                 "would be mixed with it on every page. Remove it first (manage.py load_demo "
                 "--delete), or pass --alongside-demo to mix them anyway."
             )
+        applied: list[str] = []
         try:
-            with unpacked(path) as folder:
+            with transaction.atomic(), unpacked(path) as folder:
                 report = import_llmstats(root=folder, dry_run=dry_run)
-        except (ArchiveError, LLMStatsDataError) as error:
+                if curations is not None and not dry_run:
+                    applied = apply_decisions(read_decisions(curations))
+        except (ArchiveError, LLMStatsDataError, CurationError) as error:
             raise CommandError(str(error)) from error
         report.root = path
         self.stdout.write("\n".join(report.lines()))
+        if curations is not None and not dry_run:
+            self.stdout.write(f"Curators' decisions ({curations}): {len(applied)} applied")
+            for line in applied:
+                self.stdout.write(f"  {line}")
