@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from benchmarks.models import Benchmark, Category
-from models_registry.models import AIModel, Organization
+from models_registry.models import AIModel, Organization, Provider
 
 
 class StaticSitemap(Sitemap):
@@ -22,6 +22,7 @@ class StaticSitemap(Sitemap):
             "benchmarks:category-list",
             "models_registry:list",
             "organizations:list",
+            "providers:list",
         ]
 
     def location(self, item: str) -> str:
@@ -68,10 +69,24 @@ class OrganizationSitemap(Sitemap):
         return item.updated_at
 
 
+class ProviderSitemap(Sitemap):
+    changefreq = "weekly"
+
+    def items(self) -> QuerySet[Provider]:
+        return Provider.objects.only("slug", "updated_at").order_by("pk")
+
+    def location(self, item: Provider) -> str:
+        return reverse("providers:detail", args=[item.slug])
+
+    def lastmod(self, item: Provider):
+        return item.updated_at
+
+
 SITEMAPS = {
     "pages": StaticSitemap,
     "benchmarks": BenchmarkSitemap,
     "categories": CategorySitemap,
     "models": AIModelSitemap,
     "organizations": OrganizationSitemap,
+    "providers": ProviderSitemap,
 }

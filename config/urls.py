@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("benchmarks.urls")),
     path("models/", include("models_registry.urls")),
     path("organizations/", include("models_registry.urls_organizations")),
+    path("providers/", include("models_registry.urls_providers")),
     path("compare/", include("models_registry.urls_compare")),
     path("", include("submissions.urls")),
     path("robots.txt", views.robots_txt, name="robots-txt"),

@@ -1,13 +1,15 @@
 """The one listing convention of every sortable, paginated table (a benchmark's
-leaderboard, /benchmarks/, /models/): a form reads the parameters, each malformed one
+leaderboard, /benchmarks/, /models/, /providers/): a form reads the parameters, each malformed one
 falling back to its default alone; columns and their header links; one sort syntax
 (`?sort=key` ascending, `?sort=-key` descending); the pages; the CSV and JSON downloads;
 and the htmx rule every page with a partial follows."""
 
 import csv
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, QueryDict
@@ -176,3 +178,65 @@ def download_response(
             writer.writerow({key: spreadsheet_safe(value) for key, value in record.items()})
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
+
+
+# --- Lists sorted in Python ------------------------------------------------------------------
+# Small tables read whole (the providers' pages) are sorted here, as a QuerySet's
+# in_list_order sorts in SQL.
+
+type Number = int | float | Decimal
+
+
+def in_order[Row](
+    rows: Iterable[Row],
+    sort: str,
+    *,
+    name: Callable[[Row], str],
+    values: Mapping[str, Callable[[Row], Number | None]],
+    name_key: str,
+) -> list[Row]:
+    """Rows in the order of a ?sort= value: name_key by name (case-insensitive), or a key
+    of values; a leading "-" for descending; unknown values last either way, then by name.
+    The order ListQuerySet.in_list_order gives a list sorted in SQL."""
+    key, descending = sort.lstrip("-"), sort.startswith("-")
+    if key == name_key:
+        return sorted(rows, key=lambda row: name(row).lower(), reverse=descending)
+    value = values[key]
+
+    def order(row: Row) -> tuple:
+        number = value(row)
+        if number is None:
+            return (True, 0, name(row).lower())
+        return (False, -number if descending else number, name(row).lower())
+
+    return sorted(rows, key=order)
+
+
+class SortForm(ListForm):
+    """A table's one control, its ?sort=, whitelisted: the choices are set per table."""
+
+    sort = forms.ChoiceField(required=False)
+
+    def __init__(self, *args, columns: Sequence[Column], default: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.DEFAULTS = {"sort": default}
+        self.fields["sort"].choices = [(key, key) for key in sort_choices(columns)]
+
+
+def requested_sort(request: HttpRequest, columns: Sequence[Column], default: str) -> str:
+    """The page's ?sort=, or default when it is missing, repeated wrongly or unknown."""
+    return str(SortForm(request.GET, columns=columns, default=default).values()["sort"])
+
+
+def sorted_table_context(
+    sort: str, *, columns: Sequence[Column], phrases: Mapping[str, str], default: str
+) -> dict[str, Any]:
+    """What includes/sortable_headers.html and the table's caption need; phrases names
+    each ?sort= value ("cheapest input price")."""
+    return {
+        "params": {} if sort == default else {"sort": sort},
+        "headers": column_headers(
+            columns, sort=sort, default_sort=default, phrase=phrases.__getitem__
+        ),
+        "sort_phrase": phrases[sort],
+    }

@@ -21,7 +21,13 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
 from submissions.models import DataReport, ResultSubmission
-from tests.factories import make_ai_model, make_benchmark, make_category, make_result
+from tests.factories import (
+    make_ai_model,
+    make_benchmark,
+    make_category,
+    make_provider,
+    make_result,
+)
 
 # Fast enough for CI on two cores; no example database written into the checkout.
 FUZZ = settings(
@@ -194,6 +200,7 @@ class HostileInputTests(TestCase):
         claude.organization.save()
         cls.result = make_result(ai_model=gpt, benchmark=benchmark)
         make_result(ai_model=claude, benchmark=benchmark, score="0.7")
+        make_provider(slug="groq")
         report = DataReport.objects.create(
             kind=DataReport.Kind.choices[0][0], description="Off.", benchmark=benchmark
         )
@@ -208,6 +215,7 @@ class HostileInputTests(TestCase):
                 "benchmarks:category-detail": {"slug": "reasoning"},
                 "models_registry:detail": {"slug": "gpt-5"},
                 "organizations:detail": {"slug": "acme"},
+                "providers:detail": {"slug": "groq"},
                 "submissions:report-status": {"reference": report.reference},
                 "submissions:submission-status": {"reference": submission.reference},
             }

@@ -8,7 +8,13 @@ from django.contrib.staticfiles import finders
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.factories import make_ai_model, make_benchmark, make_category, make_organization
+from tests.factories import (
+    make_ai_model,
+    make_benchmark,
+    make_category,
+    make_organization,
+    make_provider,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +36,8 @@ def test_sitemap_lists_every_kind_of_page_with_absolute_urls(client):
     category = make_category(slug="coding")
     organization = make_organization(slug="acme")
     ai_model = make_ai_model(slug="acme-1", organization=organization)
-    for instance in (benchmark, category, ai_model, organization):
+    provider = make_provider(slug="groq")
+    for instance in (benchmark, category, ai_model, organization, provider):
         type(instance).objects.filter(pk=instance.pk).update(updated_at=WHEN)
 
     response = client.get("/sitemap.xml")
@@ -44,10 +51,12 @@ def test_sitemap_lists_every_kind_of_page_with_absolute_urls(client):
         "http://testserver/categories/": None,
         "http://testserver/models/": None,
         "http://testserver/organizations/": None,
+        "http://testserver/providers/": None,
         "http://testserver/benchmarks/mbpp+/": "2025-03-04",
         "http://testserver/categories/coding/": "2025-03-04",
         "http://testserver/models/acme-1/": "2025-03-04",
         "http://testserver/organizations/acme/": "2025-03-04",
+        "http://testserver/providers/groq/": "2025-03-04",
     }
 
 
@@ -68,13 +77,14 @@ def test_sitemap_query_count_does_not_grow_with_data(client):
             category = make_category()
             make_benchmark(categories=[category])
             make_ai_model(organization=make_organization())
+            make_provider()
 
     add(3)
     small = _queries(client, "/sitemap.xml")
     add(27)
     # Per section a count and a select (no demo-data check: the sitemap shows no banner).
-    assert _queries(client, "/sitemap.xml") == small == 4 * 2
-    assert len(entries(client.get("/sitemap.xml").content.decode())) == 5 + 30 * 4
+    assert _queries(client, "/sitemap.xml") == small == 5 * 2
+    assert len(entries(client.get("/sitemap.xml").content.decode())) == 6 + 30 * 5
 
 
 def test_robots_txt_keeps_crawlers_out_of_private_pages_and_names_the_sitemap(client):
