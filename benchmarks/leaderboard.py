@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from benchmarks.models import NORMALIZED_PLACES
 from benchmarks.ranking import competition_ranks, merit
-from pages.formatting import count_of, format_score, join_words
+from pages.formatting import count_of, format_on_scale, format_result, join_words, with_article
 from pages.listing import Column
 
 
@@ -42,7 +43,12 @@ class Row:
     release_date_precision: str
     recorded_on: datetime.date | None
     source_url: str
+    benchmark_slug: str = ""
+    benchmark_name: str = ""
     rank: int | None = None
+    # On a benchmark family's page, the variant a result was measured on ("Agentless"),
+    # empty for the benchmark itself.
+    variant: str = ""
 
     def ranked_as(self, rank: int | None) -> "Row":
         """The row with this rank: dataclasses.replace without running __init__ again,
@@ -80,10 +86,33 @@ def rows_from_columns(
         values["is_open"] = bool(values.pop("open_weights"))
         values["license_name"] = values.pop("licence") or ""
         values["rank"] = None
+        values["variant"] = ""
         row = object.__new__(Row)
         row.__dict__.update(values)
         rows.append(row)
     return rows
+
+
+def variant_label(name: str, family: str) -> str:
+    """How a family's page names a variant: what its name adds to the family's
+    ("SWE-bench Verified (Agentless)" in "SWE-Bench Verified" is "Agentless"), else its name."""
+    if name.casefold().startswith(family.casefold()):
+        added = name[len(family) :].strip(" ()-:,\N{EN DASH}")
+        if added:
+            return added
+    return name
+
+
+def label_variants(rows: Iterable[Row], *, slug: str, name: str) -> list[Row]:
+    """The rows of a benchmark family's page, each from a variant labelled with it."""
+    labelled = []
+    for row in rows:
+        if row.benchmark_slug and row.benchmark_slug != slug:
+            copy = object.__new__(Row)
+            copy.__dict__.update(row.__dict__, variant=variant_label(row.benchmark_name, name))
+            row = copy
+        labelled.append(row)
+    return labelled
 
 
 def _merit(row: Row, higher_is_better: bool) -> Decimal | None:
@@ -173,14 +202,13 @@ def summarize(
     results: Sequence[Row],
     board: Sequence[Row],
     *,
-    max_score: Decimal,
     last_updated: datetime.datetime | None,
 ) -> Summary:
     """Facts about a benchmark from all its results and its ranked one-per-model board.
 
     The average is taken over each model's best result, on the normalized scale (so
-    results reported as fractions and as percentages agree), and given back on the
-    benchmark's own scale.
+    results reported as fractions and as percentages agree); pages show it in the
+    benchmark's unit (pages.formatting.format_on_scale).
     """
     scored = [row.normalized_score for row in board if row.normalized_score is not None]
     leader = board[0] if board and board[0].rank == 1 else None
@@ -195,9 +223,7 @@ def summarize(
         first_recorded=min(dates, default=None),
         last_recorded=max(dates, default=None),
         leader=leader,
-        average=(
-            (sum(scored) / len(scored) * max_score).quantize(Decimal("0.001")) if scored else None
-        ),
+        average=(sum(scored) / len(scored)).quantize(NORMALIZED_PLACES) if scored else None,
         best_open=next((row for row in board if row.is_open and row.rank), None),
         last_updated=last_updated,
         organizations=sorted(
@@ -215,20 +241,22 @@ def authors_shown(authors: Sequence[str], *, limit: int = 4) -> tuple[list[str],
 # --- Sorting and filtering the table ---------------------------------------------------------
 
 
-# The table's columns (pages.listing.Column). The order a first click gives: best scores,
-# biggest models and newest releases first; names, cost and methods from A or cheapest.
-# Rank ascending and score descending both read best first.
+# The table's columns (pages.listing.Column), in the order people read a leaderboard: who,
+# how well, then the facts to choose by, then how and when it was measured (those scroll into
+# view at 1280 px; the score stays beside the model on a phone). The order a first click
+# gives: best scores, biggest models and newest releases first; names, cost and methods from
+# A or cheapest. Rank ascending and score descending both read best first.
 COLUMNS = (
     Column("rank", "Rank", numeric=True, first_direction=""),
     Column("model", "Model", first_direction=""),
-    Column("organization", "Organization", first_direction=""),
     Column("score", "Score", numeric=True, first_direction="-"),
+    Column("organization", "Organization", first_direction=""),
     Column("status", "Status", first_direction=""),
-    Column("method", "Method", first_direction=""),
     Column("parameters", "Parameters", numeric=True, first_direction="-"),
     Column("context", "Context", numeric=True, first_direction="-"),
     Column("cost", "Cost (USD / 1M tokens)", numeric=True, first_direction=""),
     Column("licence", "Licence", first_direction=""),
+    Column("method", "Method", first_direction=""),
     Column("release", "Released", first_direction="-"),
     Column("recorded", "Date", first_direction="-"),
     Column("source", "Source"),
@@ -316,16 +344,25 @@ class BenchmarkFacts:
     category_names: Sequence[str]
     paper_url: str
     paper_title: str
+    max_score: Decimal
+    higher_is_better: bool = True
 
 
 def faq(facts: BenchmarkFacts, summary: Summary) -> list[tuple[str, str]]:
     """The page's questions and answers, also published as FAQPage JSON-LD."""
     name = facts.name
     leader = summary.leader
+
+    # Where lower is better the best score is the lowest, and says so.
+    best = "highest" if facts.higher_is_better else "best (lowest)"
+
+    def shown(row: Row) -> str:
+        return format_result(row.score, row.normalized_score, facts.max_score)
+
     items = [
         (
             f"What is the {name} benchmark?",
-            facts.description or f"{name} is a {facts.modality.lower()} benchmark.",
+            facts.description or f"{name} is {with_article(facts.modality.lower())} benchmark.",
         )
     ]
     if leader:
@@ -334,9 +371,10 @@ def faq(facts: BenchmarkFacts, summary: Summary) -> list[tuple[str, str]]:
                 f"What is the {name} leaderboard?",
                 f"The {name} leaderboard ranks {count_of(summary.model_count, 'AI model')} "
                 f"by their results on this benchmark. {leader.model_name} by "
-                f"{leader.organization_name} leads with a score of {format_score(leader.score)}."
+                f"{leader.organization_name} leads with a score of {shown(leader)}."
                 + (
-                    f" The average score across all models is {format_score(summary.average)}."
+                    f" The average score across all models is "
+                    f"{format_on_scale(summary.average, facts.max_score)}."
                     if summary.average is not None
                     else ""
                 ),
@@ -344,8 +382,8 @@ def faq(facts: BenchmarkFacts, summary: Summary) -> list[tuple[str, str]]:
         )
         items.append(
             (
-                f"What is the highest {name} score?",
-                f"The highest {name} score is {format_score(leader.score)}, achieved by "
+                f"What is the {best} {name} score?",
+                f"The {best} {name} score is {shown(leader)}, achieved by "
                 f"{leader.model_name} from {leader.organization_name}.",
             )
         )
@@ -394,7 +432,7 @@ def faq(facts: BenchmarkFacts, summary: Summary) -> list[tuple[str, str]]:
             (
                 f"What is the best open model on {name}?",
                 f"{best_open.model_name} by {best_open.organization_name} is the top-ranked "
-                f"open model on {name}, with a score of {format_score(best_open.score)} "
+                f"open model on {name}, with a score of {shown(best_open)} "
                 f"(rank #{best_open.rank}).",
             )
         )
@@ -405,12 +443,12 @@ def faq(facts: BenchmarkFacts, summary: Summary) -> list[tuple[str, str]]:
                 f"No open model has a result on {name} yet.",
             )
         )
-    if summary.last_updated:
+    if summary.last_recorded:
         items.append(
             (
                 f"How recent are the {name} leaderboard results?",
-                f"The {name} leaderboard was last updated in "
-                f"{summary.last_updated:%B %Y} and currently includes "
+                f"The newest result on the {name} leaderboard was published in "
+                f"{summary.last_recorded:%B %Y}; the leaderboard includes "
                 f"{count_of(summary.model_count, 'evaluated model')}.",
             )
         )

@@ -246,6 +246,8 @@ _LEADERBOARD_SOURCES: dict[str, str | F] = {
     "release_date_precision": F("ai_model__release_date_precision"),
     "recorded_on": "recorded_on",
     "source_url": "source_url",
+    "benchmark_slug": F("benchmark__slug"),
+    "benchmark_name": F("benchmark__name"),
 }
 LEADERBOARD_COLUMNS = tuple(_LEADERBOARD_SOURCES)
 
@@ -253,6 +255,12 @@ LEADERBOARD_COLUMNS = tuple(_LEADERBOARD_SOURCES)
 class ResultQuerySet(models.QuerySet):
     def verified(self) -> "ResultQuerySet":
         return self.filter(status=Result.Status.VERIFIED)
+
+    def of_family(self, benchmark: "Benchmark") -> "ResultQuerySet":
+        """The results on the benchmark and on its variants (those whose parent it is):
+        what its page ranks together, each variant's labelled."""
+        family = Benchmark.objects.filter(Q(pk=benchmark.pk) | Q(parent=benchmark.pk))
+        return self.filter(benchmark__in=family.values("pk"))
 
     def for_leaderboard(self) -> "ResultQuerySet":
         """What a leaderboard row shows, in one query, as tuples of LEADERBOARD_COLUMNS:
@@ -277,8 +285,10 @@ class ResultQuerySet(models.QuerySet):
         millionths = Cast(Round(F("normalized_score") * 1_000_000), models.IntegerField())
         return self.order_by().values_list("ai_model_id", "benchmark_id", millionths)
 
-    def recently_changed(self) -> "ResultQuerySet":
-        return self.order_by("-updated_at")
+    def newest(self) -> "ResultQuerySet":
+        """The results recorded most recently at their source first (the date a lab or an
+        evaluator published them, not when Benchboard imported them); undated ones last."""
+        return self.filter(recorded_on__isnull=False).order_by("-recorded_on", "-pk")
 
 
 class Result(TimestampedModel):
@@ -363,8 +373,8 @@ class Result(TimestampedModel):
             ),
             # A benchmark's progress over time.
             models.Index(fields=["benchmark", "recorded_on"], name="result_benchmark_date_idx"),
-            # Recently changed results on the home page.
-            models.Index(fields=["-updated_at"], name="result_updated_idx"),
+            # The newest results on the home page (ResultQuerySet.newest).
+            models.Index(fields=["-recorded_on", "-id"], name="result_recorded_idx"),
         ]
 
     def __str__(self) -> str:

@@ -15,20 +15,45 @@ comparison and organization pages), read from the database.
 
 Category rankings
 -----------------
-The method, as the category page states it:
+Models are measured on different benchmarks: in the LLM Stats data most have results on
+a handful of a category's dozens, and hardly two models share the same ones. A mean of
+normalized scores over whatever each model has compares scores of different tests (80%
+on an easy benchmark is not 80% on a hard one), and a mean over a fixed "core set" leaves
+out nearly everyone. So a category compares models only where they meet:
 
-1. The category's core set is its benchmarks with the most models (at most
-   CORE_SET_SIZE), counting only models with a normalized score there.
-2. On each core benchmark a model counts with its best merit.
-3. A model is ranked when it has scores on at least half of the core set
-   (rounded up, and at least one benchmark).
-4. Its score is the mean of those per-benchmark merits; equal scores share a rank.
+1. On each of the category's benchmarks, a model counts once, with its best merit
+   (merit(): the normalized score, flipped where lower is better).
+2. There its share is the part of the other models measured there that it beat, a tie
+   counting as half a win: 1 for the best of 11, 0.5 for the sixth, 0 for the last. The
+   share is a win rate over pairwise comparisons on a benchmark both models have, so
+   scales, difficulty and saturation of different benchmarks do not matter, and each
+   benchmark weighs the same however many models it has. A model alone on a benchmark
+   compared with nobody: it has no share there.
+3. Its score is the mean of its shares shrunk toward the middle: PRIOR_BENCHMARKS more
+   shares of one half are added to the mean. One result at the top of a benchmark
+   scores (1 + 0.5 + 0.5) / 3 = 67%; four at the top score 83%; a model with no share at
+   all scores 50%. A model with one lucky benchmark does not lead a ranking whose
+   leaders were compared on several.
+4. Every model with a normalized score on the category's benchmarks is ranked, with its
+   coverage: how many of the category's benchmarks with scores it has results on.
+   Equal scores share a rank (competition_ranks()); the order among them is more
+   coverage first, then name, then id: the same on every request.
 
-The view fetches the category's benchmarks and its result rows in one query each;
-everything else happens here. Scores are whole millionths (a normalized score has six
-decimal places, so 0.857143 is 857143): exact, as Decimals were, and cheap. A home page
-ranks some 40,000 scores a request; as Decimals, reading them (on SQLite, Django makes
-each one from a float) and adding them up took most of its time.
+Why not Bradley-Terry or Elo over the same comparisons: they weigh who a model beat (a
+win over GPT-5 counts more than one over a 2023 model), which is fairer in principle,
+but they iterate over every pair of models on every benchmark, tens of millions of
+pairs an iteration on the bench data; with few comparisons per model they are
+unstable too (one win among frontier models makes a leader). The share is one sort per
+benchmark. Its known bias, said on the page: a share is relative to the models measured
+on the benchmark, so leading a benchmark measured mostly on older models is easier than
+leading one measured on this year's.
+
+The view reads the category's benchmarks and its result rows in one query each;
+everything else happens here. Merits and shares are whole millionths (a normalized score
+has six decimal places, so 0.857143 is 857143) and sums of them integers: exact, as
+Decimals were, and cheap. A home page ranks some 100,000 scores a request on the bench
+data; as Decimals, reading them (on SQLite, Django makes each one from a float) and
+adding them up took most of its time.
 
 A model's rank on a benchmark
 -----------------------------
@@ -37,12 +62,11 @@ benchmark (different analysis methods) count once, with the best of them.
 """
 
 import bisect
-import math
-from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -74,9 +98,11 @@ def competition_ranks[T](merits: Iterable[T]) -> Iterator[int]:
 
 # --- Category rankings -------------------------------------------------------------------
 
-CORE_SET_SIZE = 10
-# A normalized score of 1, in millionths.
+# A normalized score (and a share) of 1, in millionths.
 ONE = 1_000_000
+# The shrinkage: every model's mean starts with this many benchmarks at the middle (a
+# share of one half), so one or two lucky results cannot lead the ranking.
+PRIOR_BENCHMARKS = 2
 
 
 @dataclass(frozen=True)
@@ -91,12 +117,13 @@ class CategoryBenchmark:
 type ResultScore = tuple[int, int, int | None]
 
 
-@dataclass(frozen=True)
-class RankedModel:
+class RankedModel(NamedTuple):
+    # A named tuple, not a frozen dataclass: a home page makes some 12,000 of them on
+    # the bench data, and a frozen dataclass takes four times as long to make.
     ai_model_id: int
     rank: int
     millionths: int  # the score, 0 to 1 in millionths, higher is better
-    coverage: int  # how many core benchmarks the score is the mean of
+    coverage: int  # how many of the ranking's benchmarks the model has a score on
 
     @property
     def score(self) -> Decimal:
@@ -110,21 +137,23 @@ class RankedModel:
 
 @dataclass(frozen=True)
 class CategoryRanking:
-    core: tuple[CategoryBenchmark, ...]
-    required_coverage: int
+    # The category's benchmarks with at least one normalized score, the most scored
+    # models first: what a model's coverage is counted against.
+    benchmarks: tuple[CategoryBenchmark, ...]
     entries: tuple[RankedModel, ...]
     measured_model_count: int  # models with any result in the category
 
     @property
-    def core_size(self) -> int:
-        return len(self.core)
+    def benchmark_count(self) -> int:
+        return len(self.benchmarks)
 
     @property
-    def core_ids(self) -> frozenset[int]:
-        return frozenset(benchmark.id for benchmark in self.core)
+    def benchmark_ids(self) -> frozenset[int]:
+        return frozenset(benchmark.id for benchmark in self.benchmarks)
 
     @property
     def unranked_model_count(self) -> int:
+        """Models measured in the category with no normalized score there."""
         return self.measured_model_count - len(self.entries)
 
 
@@ -138,107 +167,124 @@ class RankingRow[T: Named]:
     ai_model: T
 
 
-def required_coverage(core_size: int) -> int:
-    """How many core benchmarks a model needs: half, rounded up, at least one."""
-    if core_size <= 0:
-        return 0
-    return max(1, math.ceil(core_size / 2))
-
-
-def mean(values: Sequence[int]) -> int:
-    """The mean of millionths, rounded half to even to a whole millionth: so that, for
+def divide(numerator: int, denominator: int) -> int:
+    """numerator / denominator rounded half to even to a whole number: so that, for
     example, (0.5 + 0.7) / 2 and 0.6 count as equal."""
-    quotient, remainder = divmod(sum(values), len(values))
-    if 2 * remainder > len(values) or (2 * remainder == len(values) and quotient % 2):
+    quotient, remainder = divmod(numerator, denominator)
+    if 2 * remainder > denominator or (2 * remainder == denominator and quotient % 2):
         quotient += 1
     return quotient
 
 
-def core_set(
-    benchmarks: Iterable[CategoryBenchmark],
-    scores: Iterable[ResultScore],
-    *,
-    size: int = CORE_SET_SIZE,
-) -> tuple[CategoryBenchmark, ...]:
-    """The benchmarks with the most scored models, most first (ties by name).
+# Each benchmark's standings: {benchmark_id: {ai_model_id: share}}, where a share is the
+# part of the other models on the benchmark that the model beat, a tie counting as half,
+# in millionths (shares_beaten()); None for a model alone on its benchmark, which beat
+# nobody and lost to nobody.
+type Standings = dict[int, dict[int, int | None]]
 
-    Benchmarks without a single normalized score are left out: nobody could be
-    measured on them, and counting them would only raise the bar.
-    """
-    models_by_benchmark: dict[int, set[int]] = defaultdict(set)
+
+def best_merits(
+    benchmarks: Iterable[CategoryBenchmark], scores: Iterable[ResultScore]
+) -> dict[int, dict[int, int]]:
+    """For each benchmark with a normalized score, each model's best merit there (see
+    merit()), in millionths: {benchmark_id: {ai_model_id: merit}}."""
+    direction = {benchmark.id: benchmark.higher_is_better for benchmark in benchmarks}
+    best: dict[int, dict[int, int]] = defaultdict(dict)
     for ai_model_id, benchmark_id, millionths in scores:
-        if millionths is not None:
-            models_by_benchmark[benchmark_id].add(ai_model_id)
-    candidates = [b for b in benchmarks if models_by_benchmark.get(b.id)]
-    candidates.sort(key=lambda b: (-len(models_by_benchmark[b.id]), b.name.casefold(), b.id))
-    return tuple(candidates[:size])
+        higher_is_better = direction.get(benchmark_id)
+        if millionths is None or higher_is_better is None:
+            continue
+        value = millionths if higher_is_better else ONE - millionths
+        per_model = best[benchmark_id]
+        if value > per_model.get(ai_model_id, -1):
+            per_model[ai_model_id] = value
+    return dict(best)
 
 
-def core_candidates(
-    counted: Iterable[tuple[CategoryBenchmark, int]], *, size: int = CORE_SET_SIZE
-) -> list[CategoryBenchmark]:
-    """The benchmarks that can be in a category's core set, given how many models have a
-    normalized score on each: those with as many as the size-th most. Ties at that
-    boundary are all kept; rank_category picks among them."""
-    counted = [(benchmark, count) for benchmark, count in counted if count > 0]
-    if not counted:
-        return []
-    counts = sorted((count for _, count in counted), reverse=True)
-    floor = counts[min(size, len(counts)) - 1]
-    return [benchmark for benchmark, count in counted if count >= floor]
+def shares_beaten(merits: Mapping[int, int]) -> dict[int, int | None]:
+    """Each model's share of the other models on a benchmark that it beat, a tie counting
+    as half a win, in millionths; None for a model alone there. merits: {ai_model_id:
+    its best merit}."""
+    others = len(merits) - 1
+    if others < 1:
+        return dict.fromkeys(merits)
+    ordered = sorted(merits.items(), key=lambda item: item[1])
+    shares: dict[int, int | None] = {}
+    start = 0
+    while start < len(ordered):
+        end = start + 1
+        while end < len(ordered) and ordered[end][1] == ordered[start][1]:
+            end += 1
+        # `start` models below it and end - start - 1 others tied with it: half a win
+        # each. Rounded half up to a whole millionth (inline: this runs for every score).
+        share = ((start + end - 1) * ONE + others) // (2 * others)
+        for ai_model_id, _ in ordered[start:end]:
+            shares[ai_model_id] = share
+        start = end
+    return shares
+
+
+def standings(benchmarks: Iterable[CategoryBenchmark], scores: Iterable[ResultScore]) -> Standings:
+    """Each benchmark's standings (see Standings), from the results' normalized scores:
+    a model counts once on a benchmark, with its best merit. Benchmarks without a
+    normalized score are left out. A benchmark's standings do not depend on the
+    category: the home page works them out once for several categories."""
+    return {
+        benchmark_id: shares_beaten(merits)
+        for benchmark_id, merits in best_merits(benchmarks, scores).items()
+    }
 
 
 def rank_category(
-    benchmarks: Sequence[CategoryBenchmark],
-    scores: Iterable[ResultScore],
+    benchmarks: Iterable[CategoryBenchmark],
+    standings: Standings,
     *,
-    size: int = CORE_SET_SIZE,
     measured_model_count: int | None = None,
 ) -> CategoryRanking:
-    """Rank the models measured on a category's benchmarks (see the module docstring).
+    """Rank every model with a normalized score on the category's benchmarks (see the
+    module docstring). standings may hold other benchmarks too (other categories').
 
-    scores may be only those of the benchmarks that can be in the core set
-    (core_candidates); measured_model_count then says how many models have a result
-    anywhere in the category, which those scores alone cannot tell.
+    measured_model_count is how many models have a result anywhere in the category,
+    with a normalized score or not; by default, those with one.
     """
-    known = {benchmark.id for benchmark in benchmarks}
-    scores = [score for score in scores if score[1] in known]  # score[1]: its benchmark
-    core = core_set(benchmarks, scores, size=size)
-    direction = {benchmark.id: benchmark.higher_is_better for benchmark in core}
-    required = required_coverage(len(core))
+    counted = [benchmark for benchmark in benchmarks if standings.get(benchmark.id)]
+    counted.sort(key=lambda b: (-len(standings[b.id]), b.name.casefold(), b.id))
 
-    best: dict[int, dict[int, int]] = defaultdict(dict)
-    for ai_model_id, benchmark_id, millionths in scores:
-        if millionths is None or benchmark_id not in direction:
-            continue
-        # Its merit (see merit()), in millionths.
-        value = millionths if direction[benchmark_id] else ONE - millionths
-        per_benchmark = best[ai_model_id]
-        current = per_benchmark.get(benchmark_id)
-        if current is None or value > current:
-            per_benchmark[benchmark_id] = value
+    # Counters count in C: this loop sees every score of the category.
+    coverage: Counter[int] = Counter()
+    compared: Counter[int] = Counter()
+    won: dict[int, int] = {}
+    for benchmark in counted:
+        shares = standings[benchmark.id]
+        coverage.update(shares.keys())
+        if len(shares) > 1:  # else its one model is alone there
+            compared.update(shares.keys())
+            for ai_model_id, share in shares.items():
+                won[ai_model_id] = won.get(ai_model_id, 0) + share
 
-    scored = [
-        (mean(list(values.values())), len(values), ai_model_id)
-        for ai_model_id, values in best.items()
-        if required and len(values) >= required
-    ]
-    scored.sort(key=lambda item: (-item[0], -item[1], item[2]))
-
+    # The mean of its shares and PRIOR_BENCHMARKS more of one half.
+    prior = PRIOR_BENCHMARKS * ONE // 2
+    scored = sorted(
+        (
+            (
+                divide(won.get(ai_model_id, 0) + prior, compared[ai_model_id] + PRIOR_BENCHMARKS),
+                covered,
+                ai_model_id,
+            )
+            for ai_model_id, covered in coverage.items()
+        ),
+        key=lambda item: (-item[0], -item[1], item[2]),
+    )
     ranks = competition_ranks(millionths for millionths, _, _ in scored)
     entries = [
-        RankedModel(ai_model_id=ai_model_id, rank=rank, millionths=millionths, coverage=coverage)
-        for rank, (millionths, coverage, ai_model_id) in zip(ranks, scored, strict=True)
+        RankedModel(ai_model_id=ai_model_id, rank=rank, millionths=millionths, coverage=covered)
+        for rank, (millionths, covered, ai_model_id) in zip(ranks, scored, strict=True)
     ]
-
     return CategoryRanking(
-        core=core,
-        required_coverage=required,
+        benchmarks=tuple(counted),
         entries=tuple(entries),
         measured_model_count=(
-            len({ai_model_id for ai_model_id, _, _ in scores})
-            if measured_model_count is None
-            else measured_model_count
+            len(entries) if measured_model_count is None else measured_model_count
         ),
     )
 

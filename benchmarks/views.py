@@ -1,5 +1,6 @@
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Case, Exists, When
@@ -17,7 +18,7 @@ from benchmarks.forms import LeaderboardForm, LeaderboardQuery, current_spelling
 from benchmarks.models import LEADERBOARD_COLUMNS, Benchmark, Category, Result
 from config.caching import cache_public_page
 from models_registry.models import Organization
-from pages.formatting import format_score
+from pages.formatting import format_score, on_scale, scale_phrase
 from pages.listing import (
     column_headers,
     download_response,
@@ -59,10 +60,14 @@ def _benchmark(slug: str) -> Benchmark:
 def _board(benchmark: Benchmark, request: HttpRequest) -> Board:
     higher = benchmark.higher_is_better
     labels = dict(Result.Status.choices)
-    results = leaderboard.rows_from_columns(
-        LEADERBOARD_COLUMNS,
-        benchmark.results.for_leaderboard().order_by("pk"),
-        status_labels=labels,
+    results = leaderboard.label_variants(
+        leaderboard.rows_from_columns(
+            LEADERBOARD_COLUMNS,
+            Result.objects.of_family(benchmark).for_leaderboard().order_by("pk"),
+            status_labels=labels,
+        ),
+        slug=benchmark.slug,
+        name=benchmark.name,
     )
     ranked_models = leaderboard.ranked(
         leaderboard.best_per_model(results, higher_is_better=higher), higher_is_better=higher
@@ -70,7 +75,6 @@ def _board(benchmark: Benchmark, request: HttpRequest) -> Board:
     summary = leaderboard.summarize(
         results,
         ranked_models,
-        max_score=benchmark.max_score,
         last_updated=benchmark.last_updated,
     )
     query = leaderboard_query(request.GET, organizations=summary.organizations)
@@ -126,14 +130,23 @@ def benchmark_detail(request: HttpRequest, slug: str) -> HttpResponse:
         category_names=[category.name.lower() for category in categories],
         paper_url=benchmark.paper_url,
         paper_title=benchmark.paper_title,
+        max_score=benchmark.max_score,
+        higher_is_better=benchmark.higher_is_better,
     )
     higher = benchmark.higher_is_better
     frontier = leaderboard.frontier(board.results, higher_is_better=higher)
     authors, other_authors = leaderboard.authors_shown(benchmark.author_list)
     context |= {
         "categories": categories,
+        "variants": sorted(
+            {(row.benchmark_slug, row.variant) for row in board.results if row.variant},
+            key=lambda pair: pair[1].casefold(),
+        ),
+        "scale": scale_phrase(benchmark.max_score),
         "faq": leaderboard.faq(facts, board.summary),
-        "chart": progress_chart(board.results, frontier, higher_is_better=higher),
+        "chart": progress_chart(
+            board.results, frontier, higher_is_better=higher, max_score=benchmark.max_score
+        ),
         "frontier": frontier,
         "authors": authors,
         "other_authors": other_authors,
@@ -169,7 +182,13 @@ def _structured_data(
         "keywords": [category.name for category in benchmark.categories.all()],
     }
     if summary.last_updated:
+        # When Benchboard's copy changed; when the results were published is their
+        # temporal coverage.
         dataset["dateModified"] = summary.last_updated.isoformat()
+    if summary.first_recorded and summary.last_recorded:
+        dataset["temporalCoverage"] = (
+            f"{summary.first_recorded.isoformat()}/{summary.last_recorded.isoformat()}"
+        )
     if benchmark.paper_url:
         dataset["isBasedOn"] = benchmark.paper_url
     questions = {
@@ -228,8 +247,11 @@ DOWNLOAD_FIELDS = (
     "rank",
     "model",
     "model_slug",
+    "benchmark",
     "organization",
     "score",
+    "score_unit",
+    "reported_score",
     "normalized_score",
     "status",
     "analysis_method",
@@ -245,14 +267,21 @@ DOWNLOAD_FIELDS = (
 )
 
 
-def _download_record(row: leaderboard.Row) -> dict[str, object]:
+def _download_record(row: leaderboard.Row, max_score: Decimal) -> dict[str, object]:
+    """A row as the downloads give it: the score in the unit the page shows (score and
+    score_unit), the number its source reported, and the normalized score."""
+    normalized = row.normalized_score
     return {
         "rank": row.rank,
         "model": row.model_name,
         "model_slug": row.model_slug,
+        # The benchmark, or on a family's page the variant, the result was measured on.
+        "benchmark": row.benchmark_slug,
         "organization": row.organization_name,
-        "score": format_score(row.score),
-        "normalized_score": format_score(row.normalized_score) or None,
+        "score": format_score(on_scale(normalized, max_score)) if normalized is not None else None,
+        "score_unit": scale_phrase(max_score),
+        "reported_score": format_score(row.score),
+        "normalized_score": format_score(normalized) or None,
         "status": row.status,
         "analysis_method": row.analysis_method,
         "parameter_count": row.parameter_count,
@@ -275,7 +304,7 @@ def leaderboard_download(request: HttpRequest, slug: str, file_format: str) -> H
         return permanent_redirect(request, params)
     benchmark = _benchmark(slug)
     board = _board(benchmark, request)
-    records = [_download_record(row) for row in board.rows]
+    records = [_download_record(row, benchmark.max_score) for row in board.rows]
     filename = get_valid_filename(f"{benchmark.slug}-leaderboard.{file_format}")
     payload = {
         "benchmark": {

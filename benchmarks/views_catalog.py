@@ -13,12 +13,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from benchmarks.forms import BENCHMARK_DEFAULT_SORT, BENCHMARK_SORT_OPTIONS, benchmark_filters
 from benchmarks.models import Benchmark, Category, Result
-from benchmarks.ranking import (
-    CategoryBenchmark,
-    core_candidates,
-    rank_category,
-    ranking_rows,
-)
+from benchmarks.ranking import CategoryBenchmark, rank_category, ranking_rows, standings
 from config.caching import cache_public_page
 from models_registry.models import AIModel
 from pages.listing import Column, Option, column_headers, page_number, wants_partial
@@ -127,22 +122,21 @@ class RankedModelLink(NamedTuple):
 # A history restore also says HX-Request but gets the whole page: vary on both.
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    # With how many models have a result anywhere in the category, for the ranking's
-    # "N more models measured" (the scores below are only the core candidates').
+    # With how many models have a result anywhere in the category, scored or not, for
+    # the ranking's "N more models measured".
     category = get_object_or_404(Category.objects.with_measured_model_count(), slug=slug)
     benchmarks = list(
-        category.benchmarks.only(
-            "slug", "name", "higher_is_better", "model_count", "scored_model_count"
-        ).order_by("-model_count", Lower("name"), "pk")
+        category.benchmarks.only("slug", "name", "higher_is_better", "model_count").order_by(
+            "-model_count", Lower("name"), "pk"
+        )
     )
-    # Only the benchmarks that can be in the core set: a category of 168 benchmarks
-    # has 70,000 scores, its ten most measured a tenth of them.
-    candidates = core_candidates(
-        (CategoryBenchmark(b.pk, b.name, b.higher_is_better), b.scored_model_count)
-        for b in benchmarks
+    ranked = [CategoryBenchmark(b.pk, b.name, b.higher_is_better) for b in benchmarks]
+    scores = Result.objects.filter(
+        benchmark__in=[b.id for b in ranked], normalized_score__isnull=False
+    ).category_scores()
+    ranking = rank_category(
+        ranked, standings(ranked, scores), measured_model_count=category.measured
     )
-    scores = Result.objects.filter(benchmark__in=[b.id for b in candidates]).category_scores()
-    ranking = rank_category(candidates, scores, measured_model_count=category.measured)
     ranked_models = AIModel.objects.filter(
         pk__in=[entry.ai_model_id for entry in ranking.entries]
     ).values_list("pk", "slug", "name", "organization__name", "license__open_weights")
@@ -156,14 +150,14 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # The ranks are the whole ranking's; only the table is paged.
     paginator = Paginator(rows, RANKING_PER_PAGE)
     page: Page = paginator.page(page_number(request.GET.get("page"), paginator.num_pages))
-    core_ids = ranking.core_ids
+    ranked_ids = ranking.benchmark_ids
     template = "benchmarks/category_detail.html"
     return render(
         request,
         f"{template}#category-ranking" if wants_partial(request) else template,
         {
             "category": category,
-            "benchmarks": [(benchmark, benchmark.pk in core_ids) for benchmark in benchmarks],
+            "benchmarks": [(benchmark, benchmark.pk in ranked_ids) for benchmark in benchmarks],
             "ranking": ranking,
             "ranked_count": len(rows),
             "page_obj": page,

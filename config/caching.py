@@ -132,9 +132,10 @@ def code_version() -> str:
     digest = hashlib.sha256()
     files = [
         *base.glob("templates/**/*.html"),
+        *base.glob("templates/**/*.txt"),
         *(
             path
-            for app in ("config", "benchmarks", "models_registry")
+            for app in ("config", "pages", "benchmarks", "models_registry", "submissions")
             for path in (base / app).glob("**/*.py")
         ),
         Path(settings.STATIC_ROOT) / "staticfiles.json",

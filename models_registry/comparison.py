@@ -11,8 +11,9 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+from benchmarks.ranking import better
 from models_registry.models import SLUG_MAX_LENGTH, validate_slug
-from pages.formatting import format_score
+from pages.formatting import format_result
 
 MAX_MODELS = 4
 # Input beyond these limits is cut before it reaches the database: the slugs of a
@@ -148,6 +149,18 @@ class BestScore:
     normalized_score: Decimal  # 0 to 1
     rank: int  # 1 for the best; equal scores share a rank
     model_count: int  # models with a scored result on the benchmark
+    # The family the benchmark belongs to: its parent when it is a variant, else itself;
+    # and, for a variant, how the family's row labels it ("Agentless").
+    family_id: int | None = None
+    family_slug: str = ""
+    family_name: str = ""
+    variant: str = ""
+
+    @property
+    def family(self) -> tuple[int, str, str]:
+        if self.family_id is None:
+            return (self.benchmark_id, self.benchmark_slug, self.benchmark_name)
+        return (self.family_id, self.family_slug, self.family_name)
 
 
 @dataclass(frozen=True)
@@ -187,12 +200,14 @@ def best_marks(scores: Sequence[Decimal | None], higher_is_better: bool) -> list
 
 
 def compare_benchmarks(model_ids: Sequence[int], scores: Iterable[BestScore]) -> Benchmarks:
-    """One row per benchmark any of the models has a scored result on.
+    """One row per benchmark family any of the models has a scored result on.
 
-    A benchmark is shared when at least two of the models have a result there; the
-    shared come with the most models first, then by name, and their best score
-    (normalized, so across analysis methods alike) is marked. The others are listed
-    per model, by name.
+    A family is a benchmark with its variants (SWE-bench Verified and its "Agentless"
+    set-up): a model's cell holds its best result in the family, labelled with the
+    variant it was measured on. A family is shared when at least two of the models have
+    a result there; the shared come with the most models first, then by name, and their
+    best score (normalized, so across analysis methods alike) is marked. The others are
+    listed per model, by name.
     """
     column = {ai_model_id: index for index, ai_model_id in enumerate(model_ids)}
     by_benchmark: dict[int, list[BestScore | None]] = {}
@@ -200,9 +215,15 @@ def compare_benchmarks(model_ids: Sequence[int], scores: Iterable[BestScore]) ->
     for best_score in scores:
         if best_score.ai_model_id not in column:
             continue
-        row = by_benchmark.setdefault(best_score.benchmark_id, [None] * len(model_ids))
-        row[column[best_score.ai_model_id]] = best_score
-        first.setdefault(best_score.benchmark_id, best_score)
+        family_id = best_score.family[0]
+        row = by_benchmark.setdefault(family_id, [None] * len(model_ids))
+        current = row[column[best_score.ai_model_id]]
+        if current is None or better(
+            best_score.higher_is_better, best_score.normalized_score, current.normalized_score
+        ):
+            row[column[best_score.ai_model_id]] = best_score
+        if best_score.family_id is None or family_id not in first:
+            first[family_id] = best_score
 
     shared: list[BenchmarkRow] = []
     only: list[list[BenchmarkRow]] = [[] for _ in model_ids]
@@ -217,9 +238,10 @@ def compare_benchmarks(model_ids: Sequence[int], scores: Iterable[BestScore]) ->
             if is_shared
             else [False] * len(row_scores)
         )
+        _, family_slug, family_name = info.family
         row = BenchmarkRow(
-            slug=info.benchmark_slug,
-            name=info.benchmark_name,
+            slug=family_slug,
+            name=family_name,
             higher_is_better=info.higher_is_better,
             max_score=info.max_score,
             model_count=max(s.model_count for s in present),
@@ -273,7 +295,13 @@ def bars_chart(model_names: Sequence[str], rows: Sequence[BenchmarkRow]) -> dict
                 "label": name,
                 "values": [_percent(row.cells[index], row.higher_is_better) for row in rows],
                 "scores": [
-                    format_score(row.cells[index].best_score.score) if row.cells[index] else None
+                    format_result(
+                        row.cells[index].best_score.score,
+                        row.cells[index].best_score.normalized_score,
+                        row.max_score,
+                    )
+                    if row.cells[index]
+                    else None
                     for row in rows
                 ],
             }

@@ -8,7 +8,8 @@ those rows:
 - the offerings, the cheapest current one marked (the rule of
   models_registry.models.cheapest_price: the lowest input plus output price among
   offerings that are not deprecated and have both prices);
-- one row per benchmark with the model's best result there, grouped by category;
+- one row per benchmark with the model's best result there and the benchmark's
+  categories, and the categories with their numbers of rows, which filter the rows;
 - the model's mean score on each category's benchmarks, for the chart and its table;
 - how it ranks overall, the page's lead sentence and its schema.org description.
 """
@@ -16,7 +17,7 @@ those rows:
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
@@ -26,7 +27,6 @@ from benchmarks.ranking import RankedResult, better, merit
 from models_registry.models import DatePrecision
 from pages.formatting import format_score
 
-OTHER = "Other"
 PODIUM = 3
 PERCENT_PLACES = Decimal("0.1")
 # Chart frame heights (model.css) by number of bars: room for each bar, no inline style.
@@ -97,6 +97,7 @@ class ResultRow:
     result: Any  # a Result with its benchmark
     rank: int | None = None  # None: no normalized score, so no rank
     model_count: int | None = None  # models ranked on the benchmark
+    categories: tuple[Any, ...] = ()  # its benchmark's categories, by name (with_categories)
 
     @property
     def benchmark(self) -> Any:
@@ -133,42 +134,60 @@ def result_rows(ranked: Iterable[RankedResult], unscored: Iterable[Any]) -> list
 
 
 @dataclass(frozen=True)
-class CategoryGroup:
-    category: Any | None  # a Category; None for benchmarks without one ("Other")
-    rows: tuple[ResultRow, ...]
+class CategoryCount:
+    """A category of the model's benchmarks, with how many of its rows are in it."""
 
-    @property
-    def name(self) -> str:
-        return self.category.name if self.category is not None else OTHER
+    category: Any
+    count: int
 
 
-def group_by_category(
-    rows: Sequence[ResultRow], links: Iterable[tuple[int, Any]]
-) -> list[CategoryGroup]:
-    """The rows under each category of their benchmark (a benchmark in several
-    categories shows under each), the categories with the most rows first, then by
-    name; benchmarks in no category last, under "Other".
+def with_categories(rows: Iterable[ResultRow], links: Iterable[tuple[int, Any]]) -> list[ResultRow]:
+    """The rows, each with its benchmark's categories by name.
 
     links: (benchmark_id, category) pairs.
     """
     categories_of: dict[int, list[Any]] = defaultdict(list)
     for benchmark_id, category in links:
         categories_of[benchmark_id].append(category)
-    grouped: dict[int, list[ResultRow]] = defaultdict(list)
+    return [
+        replace(
+            row,
+            categories=tuple(
+                sorted(
+                    categories_of.get(row.result.benchmark_id, ()),
+                    key=lambda category: (category.name.casefold(), category.pk),
+                )
+            ),
+        )
+        for row in rows
+    ]
+
+
+def category_counts(rows: Iterable[ResultRow]) -> list[CategoryCount]:
+    """Each category of the rows' benchmarks with its number of rows (a benchmark in
+    several categories counts in each), the most first, then by name."""
     categories: dict[int, Any] = {}
-    other: list[ResultRow] = []
+    counts: dict[int, int] = defaultdict(int)
     for row in rows:
-        found = categories_of.get(row.result.benchmark_id)
-        if not found:
-            other.append(row)
-        for category in found or ():
+        for category in row.categories:
             categories[category.pk] = category
-            grouped[category.pk].append(row)
-    groups = [CategoryGroup(categories[pk], tuple(members)) for pk, members in grouped.items()]
-    groups.sort(key=lambda g: (-len(g.rows), g.category.name.casefold(), g.category.pk))
-    if other:
-        groups.append(CategoryGroup(None, tuple(other)))
-    return groups
+            counts[category.pk] += 1
+    found = [CategoryCount(categories[pk], count) for pk, count in counts.items()]
+    found.sort(key=lambda item: (-item.count, item.category.name.casefold(), item.category.pk))
+    return found
+
+
+def chosen_category(counts: Iterable[CategoryCount], slug: str | None) -> Any | None:
+    """The category ?category= names among the model's; None (every row) for any other
+    value."""
+    return next((item.category for item in counts if slug and item.category.slug == slug), None)
+
+
+def in_category(rows: Iterable[ResultRow], category: Any | None) -> list[ResultRow]:
+    """The rows whose benchmark is in the category; every row when it is None."""
+    if category is None:
+        return list(rows)
+    return [row for row in rows if any(c.pk == category.pk for c in row.categories)]
 
 
 # --- Categories chart ----------------------------------------------------------------------------
@@ -187,19 +206,25 @@ class CategoryScore:
         return (self.score * 100).quantize(PERCENT_PLACES, ROUND_HALF_EVEN)
 
 
-def category_scores(groups: Iterable[CategoryGroup]) -> list[CategoryScore]:
-    """Each real category with at least one scored result, in the groups' order.
+def category_scores(rows: Sequence[ResultRow]) -> list[CategoryScore]:
+    """Each category with at least one scored result, in category_counts' order.
 
-    "Other" is left out: benchmarks without a category have nothing in common to average.
+    Benchmarks without a category are left out: they have nothing in common to average.
     """
-    scores = []
-    for group in groups:
-        if group.category is None:
-            continue
-        merits = [row.merit for row in group.rows if row.merit is not None]
-        if merits:
-            scores.append(CategoryScore(group.category, sum(merits) / len(merits), len(merits)))
-    return scores
+    merits: dict[int, list[Decimal]] = defaultdict(list)
+    for row in rows:
+        if row.merit is not None:
+            for category in row.categories:
+                merits[category.pk].append(row.merit)
+    return [
+        CategoryScore(
+            item.category,
+            sum(merits[item.category.pk]) / len(merits[item.category.pk]),
+            len(merits[item.category.pk]),
+        )
+        for item in category_counts(rows)
+        if merits[item.category.pk]
+    ]
 
 
 def bar_frame_size(bar_count: int) -> str:

@@ -7,6 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
@@ -42,15 +44,36 @@ def _organizations() -> list[tuple[str, str]]:
 # --- /models/: the page ------------------------------------------------------------------------
 
 
+def _short(label: str, full: str) -> SafeString:
+    """A short column label, so that every column fits a 1280 px screen: its full text
+    shows on hover and is what a screen reader reads."""
+    return format_html(
+        '<abbr title="{}" aria-hidden="true">{}</abbr><span class="visually-hidden">{}</span>',
+        full,
+        label,
+        full,
+    )
+
+
 COLUMNS = (
     Column("name", "Model", first_direction=""),
     Column("org", "Organization", first_direction=""),
     Column("released", "Released", numeric=True, first_direction="-"),
     Column("licence", "Weights"),
-    Column("params", "Parameters", numeric=True, first_direction="-"),
+    Column("params", _short("Params", "Parameters"), numeric=True, first_direction="-"),
     Column("context", "Context", numeric=True, first_direction="-"),
-    Column("price", "Input $/M", numeric=True, first_direction=""),
-    Column("output", "Output $/M", numeric=True, first_direction=""),
+    Column(
+        "price",
+        _short("In $/M", "Input price, USD per million tokens"),
+        numeric=True,
+        first_direction="",
+    ),
+    Column(
+        "output",
+        _short("Out $/M", "Output price, USD per million tokens"),
+        numeric=True,
+        first_direction="",
+    ),
     Column("results", "Results", numeric=True, first_direction="-"),
 )
 
@@ -202,6 +225,7 @@ def _offerings(ai_model: AIModel) -> list[Offering]:
             "max_output_tokens",
             "deprecated_at",
             "updated_at",
+            "provider__slug",
             "provider__name",
             "provider__website",
         )
@@ -211,8 +235,8 @@ def _offerings(ai_model: AIModel) -> list[Offering]:
 @require_GET
 @cache_public_page
 def model_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """The model's facts, prices, results by category and change log: ten queries
-    whatever the amount of data (see tests/models_registry/test_model_detail.py)."""
+    """The model's facts, prices, results (filtered by ?category=) and change log: ten
+    queries whatever the amount of data (see tests/models_registry/test_model_detail.py)."""
     ai_model = get_object_or_404(
         AIModel.objects.select_related(
             "organization", "license", "fine_tuned_from"
@@ -223,9 +247,11 @@ def model_detail(request: HttpRequest, slug: str) -> HttpResponse:
     offerings = _offerings(ai_model)
     ranked, unscored = _model_results(ai_model)
 
-    rows = profile.result_rows(ranked, unscored)
-    groups = profile.group_by_category(rows, _category_links(ai_model))
-    scores = profile.category_scores(groups)
+    rows = profile.with_categories(profile.result_rows(ranked, unscored), _category_links(ai_model))
+    categories = profile.category_counts(rows)
+    # ?category= filters the results table: one of the model's categories, else none.
+    category = profile.chosen_category(categories, request.GET.get("category"))
+    scores = profile.category_scores(rows)
     ranks = profile.rank_summary(rows)
     cheapest = profile.cheapest_offering(offerings)
     lead = profile.lead_sentence(
@@ -239,7 +265,9 @@ def model_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "ai_model": ai_model,
         "fine_tunes": fine_tunes,
         "offerings": profile.offering_rows(offerings),
-        "groups": groups,
+        "rows": profile.in_category(rows, category),
+        "categories": categories,
+        "category": category,
         "benchmark_count": len(rows),
         "category_scores": scores,
         "chart": profile.category_chart(scores, ai_model.name),

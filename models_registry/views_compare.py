@@ -15,8 +15,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
+from benchmarks.leaderboard import variant_label
 from benchmarks.models import Result
-from benchmarks.ranking import ranked_best_results
+from benchmarks.ranking import RankedResult, ranked_best_results
 from config.caching import cache_public_page
 from models_registry.comparison import (
     MAX_MODELS,
@@ -97,7 +98,7 @@ def best_scores(ai_models: Sequence[AIModel]) -> list[BestScore]:
     best there: two queries (benchmarks.ranks)."""
     results = (
         Result.objects.filter(ai_model__in=ai_models)
-        .select_related("benchmark")
+        .select_related("benchmark__parent")
         .only(
             "ai_model_id",
             "benchmark_id",
@@ -107,24 +108,33 @@ def best_scores(ai_models: Sequence[AIModel]) -> list[BestScore]:
             "benchmark__name",
             "benchmark__higher_is_better",
             "benchmark__max_score",
+            "benchmark__parent__slug",
+            "benchmark__parent__name",
         )
         .order_by("pk")
     )
-    return [
-        BestScore(
-            ai_model_id=ranked.result.ai_model_id,
-            benchmark_id=ranked.result.benchmark_id,
-            benchmark_slug=ranked.result.benchmark.slug,
-            benchmark_name=ranked.result.benchmark.name,
-            higher_is_better=ranked.result.benchmark.higher_is_better,
-            max_score=ranked.result.benchmark.max_score,
-            score=ranked.result.score,
-            normalized_score=ranked.result.normalized_score,
-            rank=ranked.rank,
-            model_count=ranked.model_count,
-        )
-        for ranked in ranked_best_results(results)
-    ]
+    return [_best_score(ranked) for ranked in ranked_best_results(results)]
+
+
+def _best_score(ranked: RankedResult) -> BestScore:
+    result = ranked.result
+    parent = result.benchmark.parent
+    return BestScore(
+        ai_model_id=result.ai_model_id,
+        benchmark_id=result.benchmark_id,
+        benchmark_slug=result.benchmark.slug,
+        benchmark_name=result.benchmark.name,
+        higher_is_better=result.benchmark.higher_is_better,
+        max_score=result.benchmark.max_score,
+        score=result.score,
+        normalized_score=result.normalized_score,
+        rank=ranked.rank,
+        model_count=ranked.model_count,
+        family_id=parent.pk if parent else None,
+        family_slug=parent.slug if parent else "",
+        family_name=parent.name if parent else "",
+        variant=variant_label(result.benchmark.name, parent.name) if parent else "",
+    )
 
 
 def current_prices(ai_models: Sequence[AIModel]) -> list[Price]:

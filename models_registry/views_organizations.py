@@ -65,6 +65,7 @@ def best_results(organization: Organization) -> list[RankedResult]:
             "benchmark__slug",
             "benchmark__name",
             "benchmark__higher_is_better",
+            "benchmark__max_score",
         )
         .order_by("pk")
     )

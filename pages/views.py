@@ -3,7 +3,6 @@
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -15,10 +14,9 @@ from benchmarks.ranking import (
     CategoryRanking,
     RankedModel,
     RankingRow,
-    ResultScore,
-    core_candidates,
     rank_category,
     ranking_rows,
+    standings,
 )
 from config.caching import cache_public_page
 from models_registry.models import AIModel
@@ -50,8 +48,8 @@ def podium(ranking: CategoryRanking, places: int = HOME_LEADERS) -> list[RankedM
 
 def _category_leaders(categories: list[Category]) -> list[CategoryLeaders]:
     """Each category's ranking, as on its page, in three queries for all of them: the
-    benchmarks of every category with their scored model counts, the normalized scores
-    on the benchmarks that can be in a core set, and the models at the top."""
+    benchmarks of every category, the normalized scores on them, and the models at the
+    top. A benchmark in several categories has its standings worked out once."""
     memberships = (
         Benchmark.categories.through.objects.filter(category__in=categories)
         .values(
@@ -59,31 +57,25 @@ def _category_leaders(categories: list[Category]) -> list[CategoryLeaders]:
             "benchmark_id",
             "benchmark__name",
             "benchmark__higher_is_better",
-            scored=F("benchmark__scored_model_count"),
         )
         .order_by()
     )
-    counted: dict[int, list[tuple[CategoryBenchmark, int]]] = defaultdict(list)
+    benchmarks: dict[int, list[CategoryBenchmark]] = defaultdict(list)
     for row in memberships:
-        benchmark = CategoryBenchmark(
-            row["benchmark_id"], row["benchmark__name"], row["benchmark__higher_is_better"]
+        benchmarks[row["category_id"]].append(
+            CategoryBenchmark(
+                row["benchmark_id"], row["benchmark__name"], row["benchmark__higher_is_better"]
+            )
         )
-        counted[row["category_id"]].append((benchmark, row["scored"]))
-    candidates = {category_id: core_candidates(pairs) for category_id, pairs in counted.items()}
-
-    scores: dict[int, list[ResultScore]] = defaultdict(list)
-    wanted = {benchmark.id for benchmarks in candidates.values() for benchmark in benchmarks}
-    for score in Result.objects.filter(
-        benchmark__in=wanted, normalized_score__isnull=False
-    ).category_scores():
-        scores[score[1]].append(score)
-
-    rankings = {}
-    for category in categories:
-        benchmarks = candidates.get(category.pk, [])
-        rankings[category.pk] = rank_category(
-            benchmarks, [score for benchmark in benchmarks for score in scores[benchmark.id]]
-        )
+    every = {benchmark.id: benchmark for listed in benchmarks.values() for benchmark in listed}
+    scores = Result.objects.filter(
+        benchmark__in=list(every), normalized_score__isnull=False
+    ).category_scores()
+    standing = standings(every.values(), scores)
+    rankings = {
+        category.pk: rank_category(benchmarks.get(category.pk, []), standing)
+        for category in categories
+    }
     ai_models = AIModel.objects.filter(
         pk__in={entry.ai_model_id for ranking in rankings.values() for entry in podium(ranking)}
     ).select_related("organization")
@@ -123,13 +115,13 @@ def home(request: HttpRequest) -> HttpResponse:
         )
     )
     results = (
-        Result.objects.recently_changed()
+        Result.objects.newest()
         .select_related("ai_model", "benchmark")
         .only(
             "score",
             "normalized_score",
             "status",
-            "updated_at",
+            "recorded_on",
             "ai_model__slug",
             "ai_model__name",
             "benchmark__slug",

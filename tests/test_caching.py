@@ -234,7 +234,7 @@ def test_a_revert_shows_at_once(client, gpqa):
     result.score = Decimal("0.75")
     result.normalized_score = Decimal("0.75")
     save(result)
-    assert shows(client, "/benchmarks/gpqa/", "0.75")
+    assert shows(client, "/benchmarks/gpqa/", "75.0%")
 
     services.revert_change(
         historical_record=result.history.earliest(),
@@ -245,8 +245,8 @@ def test_a_revert_shows_at_once(client, gpqa):
     page = client.get("/benchmarks/gpqa/").content.decode()
     leaderboard = page.split('<table class="leaderboard">', 1)[1]
     row = leaderboard.split("<tbody", 1)[1].split("</tr>", 1)[0]  # its first row
-    assert "<td>0.5</td>" in row
-    assert "0.75" not in row
+    assert "<td>50.0%" in row
+    assert "75.0%" not in row
 
 
 def test_an_offering_price_change_shows_on_the_model_page(client, gpqa):

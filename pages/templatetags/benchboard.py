@@ -19,7 +19,16 @@ from django.utils.translation import get_language
 from benchmarks import leaderboard
 from benchmarks.models import Result
 from models_registry.models import DatePrecision
-from pages.formatting import format_parameters, format_percent, format_score, format_tokens
+from pages import formatting
+from pages.formatting import (
+    format_on_scale,
+    format_parameters,
+    format_percent,
+    format_result,
+    format_score,
+    format_tokens,
+    is_percent_scale,
+)
 
 register = template.Library()
 
@@ -79,6 +88,24 @@ def percent(normalized: Decimal | None) -> str:
 
 
 @register.filter
+def on_scale(normalized: Decimal | None, max_score: Decimal) -> str:
+    """A normalized score in its benchmark's unit (pages.formatting.format_on_scale)."""
+    return format_on_scale(normalized, max_score)
+
+
+@register.filter
+def shown(result: Any, max_score: Decimal) -> str:
+    """A result (anything with a score and a normalized_score) in its benchmark's unit, as
+    every page writes it (pages.formatting.format_result)."""
+    return format_result(result.score, result.normalized_score, max_score)
+
+
+@register.filter
+def with_article(word: str) -> str:
+    return formatting.with_article(word)
+
+
+@register.filter
 def parameters(count: int | None) -> str:
     return format_parameters(count)
 
@@ -120,29 +147,69 @@ def _or_dash(text: str) -> str:
 
 
 def _score_cell(
-    score: Decimal, normalized: Decimal | None, *, with_percent: bool, strong: bool = False
+    score: Decimal, normalized: Decimal | None, max_score: Decimal, *, strong: bool = False
 ) -> str:
-    """The score as reported (in <strong> when strong), and its normalized percentage
-    where the benchmark's scale is not 0 to 1 (an Elo of 1402.5 is "(70.1%)")."""
-    shown = html.escape(format_score(score))
-    if strong:
-        shown = f"<strong>{shown}</strong>"
-    if with_percent and normalized is not None:
-        shown += f' <span class="muted">({html.escape(format_percent(normalized))})</span>'
+    """The score in its benchmark's unit (pages.formatting.format_result; in <strong>
+    when strong), with a bar of its share of the maximum on a percent scale.
+
+    Where the source wrote the number otherwise than it shows (an Elo reported as the
+    fraction 0.874 of 3000 shows as 2622), the reported number is kept beside it, for
+    screen readers too. A score above the benchmark's maximum, not normalized, says so.
+    """
+    reported = format_score(score)
+    if normalized is None:
+        reported = f"<strong>{reported}</strong>" if strong else reported
+        return f'{reported} <span class="muted">(off the scale: not ranked)</span>'
+    text = format_on_scale(normalized, max_score)
+    shown = f"<strong>{text}</strong>" if strong else text
+    if is_percent_scale(max_score):
+        # The bar repeats the number for the eye; assistive technology reads the number.
+        # A meter's range is 0 to 1 unless it says otherwise. Unquoted values (valid HTML:
+        # no spaces or quotes in them) keep a hundred rows within the page's weight budget.
+        shown += f"<meter aria-hidden=true value={_bar(normalized)}></meter>"
+    elif reported != text:
+        shown = (
+            f'<span class="rescaled" title="Reported as {reported}">{shown}'
+            f'<span class="visually-hidden"> (reported as {reported})</span></span>'
+        )
     return shown
 
 
-def _status_badge(status: str, label: str) -> str:
-    return f'<span class="badge badge-{html.escape(status)}">{html.escape(label)}</span>'
+# A method longer than this shows its first line only, whole on hover, focus or a tap.
+LONG_TEXT = 32
+
+
+def _long_text(text: str) -> str:
+    """The text, escaped (or the dash when empty); a long one in a span that static CSS
+    shortens to one line with an ellipsis until it is hovered, focused (it is focusable,
+    so a keyboard or a tap opens it) or read by a screen reader (the text is all there)."""
+    if len(text) <= LONG_TEXT:
+        return _or_dash(text)
+    escaped = html.escape(text)
+    return f'<span class="long-text" tabindex="0" title="{escaped}">{escaped}</span>'
+
+
+def _bar(normalized: Decimal) -> str:
+    """A meter's value: three decimals draw a bar to a thousandth, without a leading zero."""
+    text = format(normalized.quantize(Decimal("0.001")).normalize(), "f")
+    return text[1:] if text.startswith("0.") else text
+
+
+def _status_badge(status: str, label: str, *, compact: bool = False) -> str:
+    """A result's status as a badge; compact, in a leaderboard's rows, without the base
+    class (benchmark.css styles its badge-* spans as badges): six bytes a badge."""
+    base = "" if compact else "badge "
+    return f'<span class="{base}badge-{html.escape(status)}">{html.escape(label)}</span>'
 
 
 def _report_link(report_url: str, result_id: int, about: str, *, css_class: str = "") -> str:
-    """The row's Report link, opened in place by static/js/reports.js. report_url and
-    about are HTML already escaped by the caller."""
+    """The row's Report link, opened in place by static/js/reports.js, named for assistive
+    technology after what it reports (aria-label: a third of the bytes of hidden text, on
+    a hundred rows). report_url and about are HTML already escaped by the caller."""
     attributes = f' class="{css_class}"' if css_class else ""
     return (
-        f'<a{attributes} href="{report_url}?result={result_id}" data-report>Report'
-        f'<span class="visually-hidden"> a problem with {about}</span></a>'
+        f'<a{attributes} href="{report_url}?result={result_id}" data-report '
+        f'aria-label="Report a problem with {about}">Report</a>'
     )
 
 
@@ -159,11 +226,11 @@ def leaderboard_rows(
     """
     model_url = _url_of_slug("models_registry:detail")
     report_url = html.escape(report_url)
-    with_percent = max_score != 1
     lines = []
     for row in rows:
         name = html.escape(row.model_name)
-        shown_score = _score_cell(row.score, row.normalized_score, with_percent=with_percent)
+        variant = f' <span class="variant">{html.escape(row.variant)}</span>' if row.variant else ""
+        shown_score = _score_cell(row.score, row.normalized_score, max_score)
         if row.cost is not None:
             cost = html.escape(
                 f"{usd(row.input_usd_per_million)} / {usd(row.output_usd_per_million)}"
@@ -171,9 +238,9 @@ def leaderboard_rows(
         else:
             cost = NO_VALUE
         if row.is_open:
-            licence = '<span class="badge badge-open">Open</span>'
+            licence = '<span class="badge-open">Open</span>'
         else:
-            licence = '<span class="badge badge-proprietary">Proprietary</span>'
+            licence = '<span class="badge-proprietary">Proprietary</span>'
         released = (
             html.escape(precise_date(row.release_date, row.release_date_precision))
             if row.release_date
@@ -183,19 +250,20 @@ def leaderboard_rows(
         size = _or_dash(format_parameters(row.parameter_count))
         context = _or_dash(format_tokens(row.context_length))
         source = (
-            f'<a href="{html.escape(row.source_url)}" rel="nofollow">Source'
-            f'<span class="visually-hidden"> for {name}</span></a>'
+            f'<a href="{html.escape(row.source_url)}" rel=nofollow '
+            f'aria-label="Source for {name}">Source</a>'
             if row.source_url
             else NO_VALUE
         )
         lines.append(
             f"<tr><td>{row.rank or NO_VALUE}</td>"
-            f'<th scope="row"><a href="{html.escape(model_url(row.model_slug))}">{name}</a></th>'
-            f"<td>{html.escape(row.organization_name)}</td>"
+            f'<th scope="row"><a href="{html.escape(model_url(row.model_slug))}">{name}</a>'
+            f"{variant}</th>"
             f"<td>{shown_score}</td>"
-            f"<td>{_status_badge(row.status, row.status_label)}</td>"
-            f"<td>{_or_dash(row.analysis_method)}</td>"
+            f"<td>{html.escape(row.organization_name)}</td>"
+            f"<td>{_status_badge(row.status, row.status_label, compact=True)}</td>"
             f"<td>{size}</td><td>{context}</td><td>{cost}</td><td>{licence}</td>"
+            f"<td>{_long_text(row.analysis_method)}</td>"
             f"<td>{released}</td><td>{recorded}</td>"
             f"<td>{source} · {_report_link(report_url, row.result_id, f"{name}'s result")}</td>"
             "</tr>"
@@ -206,13 +274,14 @@ def leaderboard_rows(
 @register.simple_tag
 def model_result_rows(rows: Iterable[Any], *, report_url: str) -> SafeString:
     """The body rows of a model page's results table (models_registry.profile.ResultRow
-    rows, each a result with its benchmark), each on one line.
+    rows, each a result with its benchmark and the benchmark's categories, shown as
+    links under its name), each on one line.
 
-    Written here as leaderboard_rows is, and for the same reason: a model measured on a
-    hundred benchmarks shows some 200 rows (a benchmark shows under each of its
-    categories): the template's loop took 67 ms for 195 of them, this 3.3 ms.
+    Written here as leaderboard_rows is, and for the same reason: the template's loop
+    took 67 ms for 195 rows, this 3.3 ms.
     """
     benchmark_url = _url_of_slug("benchmarks:detail")
+    category_url = _url_of_slug("benchmarks:category-detail")
     report_url = html.escape(report_url)
     language = get_language()
     status_labels = dict(Result.Status.choices)
@@ -223,11 +292,18 @@ def model_result_rows(rows: Iterable[Any], *, report_url: str) -> SafeString:
         direction = (
             "" if benchmark.higher_is_better else ' <span class="muted">(lower is better)</span>'
         )
+        categories = "".join(
+            f'<li><a class="tag" href="{html.escape(category_url(category.slug))}">'
+            f"{html.escape(category.name)}</a></li>"
+            for category in row.categories
+        )
+        if categories:
+            categories = (
+                '<span class="visually-hidden">Categories:</span>'
+                f'<ul class="tags result-categories">{categories}</ul>'
+            )
         shown_score = _score_cell(
-            result.score,
-            result.normalized_score,
-            with_percent=benchmark.max_score != 1,
-            strong=True,
+            result.score, result.normalized_score, benchmark.max_score, strong=True
         )
         if row.rank:
             rank = f"{html.escape(_ordinal(row.rank, language))} of {row.model_count}"
@@ -253,7 +329,7 @@ def model_result_rows(rows: Iterable[Any], *, report_url: str) -> SafeString:
         report = _report_link(report_url, result.pk, f"the {name} result", css_class="report-link")
         lines.append(
             f'<tr><th scope="row"><a href="{html.escape(benchmark_url(benchmark.slug))}">'
-            f"{name}</a>{direction}</th>"
+            f"{name}</a>{direction}{categories}</th>"
             f'<td class="num">{shown_score}</td>'
             f"<td>{_or_dash(result.analysis_method)}</td>"
             f'<td class="num">{rank}</td>'

@@ -6,8 +6,12 @@
 
   const styles = () => getComputedStyle(document.documentElement);
   const colour = (name, fallback) => styles().getPropertyValue(name).trim() || fallback;
-  const dateLabel = (time) =>
-    new Date(time).toLocaleDateString(undefined, { year: "numeric", month: "short", timeZone: "UTC" });
+  const dateLabel = (time, withDay) =>
+    new Date(time).toLocaleDateString(undefined, {
+      year: "numeric", month: "short", day: withDay ? "numeric" : undefined, timeZone: "UTC",
+    });
+  // Ticks a few weeks apart would all read as the same month: name their days too.
+  const SHORT_SPAN_DAYS = 240;
 
   // benchmarks/charts.py sends points and frontier steps as short arrays: the date as a
   // day number, the model and the analysis method as indexes into data.models and
@@ -17,14 +21,22 @@
     const who = (index) => ({ model: data.models[index][0], organization: data.models[index][1] });
     return {
       ...data,
-      points: data.points.map(([day, y, model, score, method, open]) => (
-        { x: day * DAY, y, ...who(model), score, method: data.methods[method], open: open === 1 }
+      points: data.points.map(([day, y, model, method, open]) => (
+        { x: day * DAY, y, ...who(model), method: data.methods[method], open: open === 1 }
       )),
-      frontier: data.frontier.map(([day, y, model, score, carried]) => (
-        { x: day * DAY, y, ...who(model), score, carried: carried === 1 }
+      frontier: data.frontier.map(([day, y, model, carried]) => (
+        { x: day * DAY, y, ...who(model), carried: carried === 1 }
       )),
     };
   }
+
+  // A score as the page writes it (pages.formatting.format_on_scale): a percentage with
+  // one decimal, or two where it has them; points of the benchmark's own scale as they are.
+  const scoreText = (y, unit) => {
+    if (unit !== "%") return String(y);
+    const text = y.toFixed(2);
+    return (text.endsWith("0") ? text.slice(0, -1) : text) + "%";
+  };
 
   function progressChart(canvas, compact) {
     const data = expandProgress(compact);
@@ -45,7 +57,9 @@
             type: "line",
             label: "State-of-the-art frontier",
             data: data.frontier,
-            stepped: "after",
+            // Chart.js's "before" draws each step flat at the old record, then up at the
+            // date of the result that set the new one ("after" rises at the old date).
+            stepped: "before",
             borderColor: colour("--chart-frontier", "#d1242f"),
             backgroundColor: colour("--chart-frontier", "#d1242f"),
             borderWidth: 2,
@@ -64,10 +78,23 @@
         scales: {
           x: {
             type: "linear",
-            ticks: { callback: (value) => dateLabel(value), maxTicksLimit: 8, color: colour("--muted", "#57606a") },
+            // The dates of the results, with the room benchmarks/charts.py gives them:
+            // never the years around them that Chart.js would choose itself.
+            min: data.xRange[0] * DAY,
+            max: data.xRange[1] * DAY,
+            ticks: {
+              callback: (value) => dateLabel(value, data.xRange[1] - data.xRange[0] < SHORT_SPAN_DAYS),
+              maxTicksLimit: 8,
+              color: colour("--muted", "#57606a"),
+            },
             grid: { color: colour("--border", "#d0d7de") },
           },
           y: {
+            // Never below zero or above the top of the benchmark's scale.
+            afterDataLimits: (scale) => {
+              scale.min = Math.max(scale.min, 0);
+              scale.max = Math.min(scale.max, data.yMax);
+            },
             title: { display: true, text: data.yLabel, color: colour("--muted", "#57606a") },
             ticks: { color: colour("--muted", "#57606a") },
             grid: { color: colour("--border", "#d0d7de") },
@@ -80,7 +107,7 @@
             callbacks: {
               title: (items) => items.map((item) => item.raw.model + " (" + item.raw.organization + ")"),
               label: (item) =>
-                "Score " + item.raw.score + (item.raw.method ? ", " + item.raw.method : "") + ", " + dateLabel(item.raw.x),
+                "Score " + scoreText(item.raw.y, data.unit) + (item.raw.method ? ", " + item.raw.method : "") + ", " + dateLabel(item.raw.x, true),
             },
           },
         },
@@ -150,6 +177,10 @@
     const builder = builders[canvas.dataset.chart];
     const source = document.getElementById(canvas.dataset.source);
     if (!builder || !source) return;
+    // A chart's frame is hidden until it is drawn: without JavaScript the page shows the
+    // chart's caption and table instead of an empty box.
+    const frame = canvas.closest(".chart-frame");
+    if (frame) frame.hidden = false;
     canvas.chart = builder(canvas, JSON.parse(source.textContent));
   }
 

@@ -106,12 +106,12 @@ def test_page_states_the_facts(client, gpqa):
 
     assert "<h1>GPQA</h1>" in content
     assert (
-        "GPT-5 from OpenAI currently leads the GPQA leaderboard with a score of 0.857 "
+        "GPT-5 from OpenAI currently leads the GPQA leaderboard with a score of 85.7% "
         "across 3 evaluated AI models."
     ) in content
     assert "1 verified, 3 self-reported result" in content
-    assert "with a maximum possible score of 1" in content
-    assert "The current average across reported models is 0.752" in content
+    assert "scored in percent" in content
+    assert "The current average across reported models is 75.17%" in content
     assert 'href="/categories/healthcare/">best AI for healthcare</a>' in content
     assert 'href="/categories/reasoning/">best AI for reasoning</a>' in content
     assert "Ada, Brian, Chen, Dana, and 2 others" in content
@@ -230,14 +230,14 @@ def test_meta_tags_and_structured_data(client, gpqa):
     assert [item["@type"] for item in data] == ["Dataset", "FAQPage"]
     questions = {q["name"]: q["acceptedAnswer"]["text"] for q in data[1]["mainEntity"]}
     assert questions["What is the highest GPQA score?"] == (
-        "The highest GPQA score is 0.857, achieved by GPT-5 from OpenAI."
+        "The highest GPQA score is 85.7%, achieved by GPT-5 from OpenAI."
     )
     assert (
         "Llama 4 by Meta is the top-ranked open model"
         in questions["What is the best open model on GPQA?"]
     )
     # The same answers are on the page for people.
-    assert "The highest GPQA score is 0.857, achieved by GPT-5 from OpenAI." in content
+    assert "The highest GPQA score is 85.7%, achieved by GPT-5 from OpenAI." in content
 
 
 def test_chart_data_and_its_text_alternative(client, gpqa):
@@ -251,7 +251,7 @@ def test_chart_data_and_its_text_alternative(client, gpqa):
     steps = [(data["models"][p[2]], p[1]) for p in data["frontier"]]
     assert steps == [(["Llama 4", "Meta"], 69.9), (["GPT-5", "OpenAI"], 85.7)]
     assert (
-        "The best score rose from 0.699 (Llama 4, Apr 2025) to 0.857 (GPT-5, Aug 2025)" in content
+        "The best score rose from 69.9% (Llama 4, Apr 2025) to 85.7% (GPT-5, Aug 2025)" in content
     )
     assert "<script>" not in content  # no inline scripts
 
@@ -286,10 +286,11 @@ def test_csv_download_follows_the_filters_and_order(client, gpqa):
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="gpqa-leaderboard.csv"'
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
-    assert [(r["rank"], r["model"], r["score"]) for r in rows] == [
-        ("2", "GPT-5 mini", "0.699"),
-        ("1", "GPT-5", "0.857"),
+    assert [(r["rank"], r["model"], r["score"], r["reported_score"]) for r in rows] == [
+        ("2", "GPT-5 mini", "69.9", "0.699"),
+        ("1", "GPT-5", "85.7", "0.857"),
     ]
+    assert {r["score_unit"] for r in rows} == {"percent"}
 
 
 def test_json_download(client, gpqa):
@@ -328,7 +329,10 @@ def _bulk_results(benchmark, count: int) -> None:
     licence = make_license()
     AIModel.objects.bulk_create(
         AIModel(
-            slug=f"bulk-{benchmark.pk}-{i}", name=f"Bulk {i}", organization=org, license=licence
+            slug=f"bulk-{benchmark.pk}-{i}",
+            name=f"Bulk {benchmark.pk}-{i}",
+            organization=org,
+            license=licence,
         )
         for i in range(count)
     )
@@ -421,25 +425,25 @@ def test_same_facts_as_the_reference_page(client):
     content = client.get("/benchmarks/mimic-cxr/").content.decode()
 
     for fact in [
-        "MedGemma 4B IT from Google leads the MIMIC CXR leaderboard with a score of 0.889",
+        "MedGemma 4B IT from Google leads the MIMIC CXR leaderboard with a score of 88.9%",
         "MIMIC CXR is a multimodal benchmark that evaluates AI models on healthcare, multimodal "
         "and vision tasks",
-        "Benchboard tracks 1 model on this benchmark, with a maximum possible score of 1",
-        "The current average across reported models is 0.889, with the leader reaching 0.889",
+        "Benchboard tracks 1 model on this benchmark, scored in percent",
+        "The current average across reported models is 88.9%, with the leader reaching 88.9%",
         "best AI for multimodal",
         "best AI for healthcare",
         "best AI for vision",
         "MIMIC-CXR-JPG, a large publicly available database of labeled chest radiographs",
         "Alistair E. W. Johnson, Tom J. Pollard, Nathaniel R. Greenbaum, Matthew P. Lungren, "
         "and 6 others",
-        "The highest MIMIC CXR score is 0.889, achieved by MedGemma 4B IT from Google.",
+        "The highest MIMIC CXR score is 88.9%, achieved by MedGemma 4B IT from Google.",
         "1 model has been evaluated on the MIMIC CXR benchmark, with 0 verified results, "
         "1 self-reported result.",
         "The MIMIC CXR paper (MIMIC-CXR-JPG, a large publicly available database of labeled "
         "chest radiographs) is available at https://arxiv.org/abs/1901.07042.",
         "MIMIC CXR is categorized under healthcare, multimodal and vision.",
         "MedGemma 4B IT by Google is the top-ranked open model on MIMIC CXR, with a score of "
-        "0.889 (rank #1).",
+        "88.9% (rank #1).",
         "4B",
         "Notice missing or incorrect data?",
         "State-of-the-art frontier",
@@ -452,7 +456,7 @@ def test_pages_of_the_real_llmstats_data(client, llmstats_tree):
 
     gpqa = client.get("/benchmarks/gpqa/").content.decode()
     assert (
-        "Grok-4 Heavy from xAI currently leads the GPQA leaderboard with a score of 0.884" in gpqa
+        "Grok-4 Heavy from xAI currently leads the GPQA leaderboard with a score of 88.4%" in gpqa
     )
     assert len(table_models(gpqa)) == 80
     mmlu = client.get("/benchmarks/mmlu/").content.decode()

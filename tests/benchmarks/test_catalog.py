@@ -149,9 +149,12 @@ def test_sort_headers_link_to_the_other_direction_and_keep_the_filters(client):
     assert 'href="/benchmarks/?q=math&amp;sort=models"' in content
     assert 'href="/benchmarks/?q=math"' in content  # name, A to Z: the default
     assert 'href="/benchmarks/?q=math&amp;sort=-updated"' in content
-    # Every htmx link also works as a plain link.
-    hx_gets = re.findall(r'hx-get="([^"]+)"', content)
-    hrefs = re.findall(r'href="([^"]+)"', content)
+    # Every htmx link also works as a plain link, every htmx form as a plain form.
+    # (The page's own: the header's search box asks for suggestions with hx-get, and its
+    # form submits to /search/ without JavaScript.)
+    page = content.split('<main id="main">')[1]
+    hx_gets = re.findall(r'hx-get="([^"]+)"', page)
+    hrefs = re.findall(r'(?:href|action)="([^"]+)"', page)  # a form's hx-get: its action
     assert hx_gets
     assert all(url in hrefs for url in hx_gets)
 
@@ -455,14 +458,17 @@ def coding():
             normalized_score=Decimal(normalized),
         )
 
+    # Bench A: Sparse beat the three others, Open two of them, Closed one, Unlicensed none.
+    scored("sparse", "a", "1")
     scored("open", "a", "0.9")
-    scored("open", "b", "0.8")
-    scored("open", "errors", "0.1")  # counts as 0.9: mean 0.866667
     scored("closed", "a", "0.7")
-    scored("closed", "b", "0.5")  # mean 0.6 on two of three
     scored("unlicensed", "a", "0.5")
-    scored("unlicensed", "errors", "0.3")  # 0.7 flipped: mean 0.6, a tie
-    scored("sparse", "a", "1")  # one of three: not enough
+    # Bench B: Open beat Closed.
+    scored("open", "b", "0.8")
+    scored("closed", "b", "0.5")
+    # Error Rate, lower is better: Open (0.1) beat Unlicensed (0.3).
+    scored("open", "errors", "0.1")
+    scored("unlicensed", "errors", "0.3")
     return category
 
 
@@ -475,21 +481,31 @@ def test_category_page_ranks_models_with_the_method_stated(client, coding):
     assert "<title>Best AI for Coding — Benchboard</title>" in content
     assert "Writing programs." in content
     method = " ".join(content.split('<div class="method">', 1)[1].split("</div>", 1)[0].split())
-    assert "ranked on the 3 benchmarks of this category with the most models (of its 4)" in method
-    assert "a model needs results on at least 2 of them" in method
-    assert "where lower is better the score is flipped" in method
+    assert "<h3>How this ranking works</h3>" in method
+    assert "the share of the other models measured there that it beat, a tie counting as half" in (
+        method
+    )
+    assert "(flipped where lower is better)" in method
+    assert "pulled toward 50% as if it had two more benchmarks in the middle" in method
+    assert "on how many of the 3 benchmarks with scores (of this category's 4)" in method
     assert "Equal scores share a rank" in method
-    assert "1 more model measured in this category has too few of these results" in method
+    assert "Every model measured in this category is ranked." in method
 
     ranking = content.split('class="catalog-table ranking-table"', 1)[1].split("</table>", 1)[0]
-    rows = [" ".join(re.sub(r"<[^>]+>", " ", row).split()) for row in ranking.split("<tr>")[2:]]
+    # The narrow screen's copy of the organization and weights, in the model's cell, aside.
+    wide = re.sub(r'<span class="narrow-only[^"]*">[^<]*</span>', "", ranking)
+    rows = [" ".join(re.sub(r"<[^>]+>", " ", row).split()) for row in wide.split("<tr>")[2:]]
+    sparse_organization = Result.objects.filter(ai_model__slug="sparse")[0].ai_model.organization
     assert rows == [
-        "1 Open One Acme Labs 86.7% 3 of 3 benchmarks Open",
-        "2 Closed One Acme Labs 60.0% 2 of 3 benchmarks Proprietary",
-        "2 Unlicensed Acme Labs 60.0% 2 of 3 benchmarks Proprietary",
+        # (2/3 + 1 + 1 + 2 x 1/2) / (3 + 2)
+        "1 Open One Acme Labs 73.3% 3 of 3 benchmarks Open",
+        # (1 + 2 x 1/2) / (1 + 2): the top of one benchmark does not lead
+        f"2 Sparse {sparse_organization.name} 66.7% 1 of 3 benchmarks Proprietary",
+        "3 Closed One Acme Labs 33.3% 2 of 3 benchmarks Proprietary",
+        "4 Unlicensed Acme Labs 25.0% 2 of 3 benchmarks Proprietary",
     ]
     assert '<a href="/models/open-one/">Open One</a>' in ranking
-    assert "Sparse" not in ranking
+    assert "Acme Labs · open weights" in ranking
 
 
 def test_category_page_lists_its_benchmarks_with_model_counts(client, coding):
@@ -505,7 +521,7 @@ def test_category_page_head_has_description_and_canonical_link(client, coding):
     content = client.get("/categories/coding/", {"utm_source": "x"}).content.decode()
     assert '<link rel="canonical" href="http://testserver/categories/coding/">' in content
     description = re.search(r'<meta name="description" content="([^"]*)">', content)[1]
-    assert description.startswith("Best AI models for Coding: 3 models ranked on 3 benchmarks")
+    assert description.startswith("Best AI models for Coding: 4 models ranked on 3 benchmarks")
     assert "Writing programs." in description
 
 
@@ -523,34 +539,31 @@ def test_category_without_benchmarks(client):
     assert "no ranking" in content
 
 
-def test_category_where_nobody_has_enough_coverage(client):
+def test_a_category_of_models_never_measured_together_ranks_them_all_in_the_middle(client):
     category = make_category(slug="thin")
-    first = make_benchmark(categories=[category])
-    second = make_benchmark(categories=[category])
-    third = make_benchmark(categories=[category])
-    make_result(benchmark=first)
-    make_result(benchmark=second)
-    make_result(benchmark=third)
+    for _ in range(3):
+        make_result(benchmark=make_benchmark(categories=[category]))
 
-    content = client.get("/categories/thin/").content.decode()
+    content = " ".join(client.get("/categories/thin/").content.decode().split())
 
-    assert "No model has results on enough of these benchmarks to be ranked yet." in content
-    assert "3 more models measured in this category have too few" in " ".join(content.split())
+    assert content.count("1 of 3 benchmarks") == 3
+    assert content.count('<td class="num">50.0%</td>') == 3
+    assert "Every model measured in this category is ranked." in content
 
 
-def test_category_core_set_is_capped_at_ten(client):
+def test_coverage_counts_every_benchmark_with_scores(client):
     category = make_category(slug="wide")
     ai_model = make_ai_model()
     for _ in range(12):
         make_result(ai_model=ai_model, benchmark=make_benchmark(categories=[category]))
+    make_benchmark(categories=[category])  # no results yet
+    make_result(benchmark=make_benchmark(categories=[category]), ai_model=make_ai_model())
 
     content = " ".join(client.get("/categories/wide/").content.decode().split())
 
-    assert "ranked on the 10 benchmarks of this category with the most models (of its 12)" in (
-        content
-    )
-    assert "at least 5 of them" in content
-    assert "10 of 10 benchmarks" in content
+    assert "on how many of the 13 benchmarks with scores (of this category's 14)" in content
+    assert "12 of 13 benchmarks" in content
+    assert "1 of 13 benchmarks" in content
 
 
 def test_category_query_count_does_not_grow_with_models(client):
@@ -597,24 +610,34 @@ def test_a_long_category_ranking_shows_100_rows_a_page_with_global_ranks(client)
     assert client.get("/categories/long/?page=x").status_code == 200
 
 
-def test_models_measured_only_outside_the_core_set_count_as_measured_not_ranked(client):
-    """The page reads the scores of the core candidates only; models measured only
-    elsewhere in the category, or only without a normalized score, still count."""
+def test_models_measured_only_without_a_normalized_score_count_as_measured_not_ranked(client):
     category = make_category(slug="edge")
-    core = [make_benchmark(categories=[category]) for _ in range(10)]
-    ranked = [make_ai_model(), make_ai_model()]
-    for benchmark in core:
-        for ai_model in ranked:
-            make_result(ai_model=ai_model, benchmark=benchmark)
-    for _ in range(2):  # one model each, on a benchmark outside the core set
-        make_result(benchmark=make_benchmark(categories=[category]))
-    make_result(benchmark=core[0], normalized_score=None, score=Decimal(7))
+    benchmark = make_benchmark(categories=[category])
+    make_ranked_results(benchmark, 3)
+    make_result(benchmark=benchmark, normalized_score=None, score=Decimal(7))
 
     content = " ".join(client.get("/categories/edge/").content.decode().split())
 
-    assert "(of its 12)" in content
-    assert content.count("10 of 10 benchmarks") == 2
-    assert "3 more models measured in this category have too few" in content
+    assert content.count("1 of 1 benchmark<") == 3
+    assert "1 more model measured in this category has no normalized score and is not ranked" in (
+        content
+    )
+
+
+def test_lower_is_better_results_rank_the_lowest_first(client):
+    category = make_category(slug="errors")
+    benchmark = make_benchmark(categories=[category], higher_is_better=False)
+    for name, value in [("Low", "0.1"), ("High", "0.9"), ("Middle", "0.5")]:
+        make_result(
+            ai_model=make_ai_model(name=name),
+            benchmark=benchmark,
+            score=Decimal(value),
+            normalized_score=Decimal(value),
+        )
+
+    rows = client.get("/categories/errors/").context["rows"]
+
+    assert [row.ai_model.name for row in rows] == ["Low", "Middle", "High"]
 
 
 def test_category_scores_are_exact_millionths_on_every_database():

@@ -100,19 +100,45 @@ def test_chart_has_one_point_per_dated_result_and_carries_the_frontier_to_the_en
         row(3, "0.6", recorded_on=None),
     ]
     chart = progress_chart(
-        rows, leaderboard.frontier(rows, higher_is_better=True), higher_is_better=True
+        rows,
+        leaderboard.frontier(rows, higher_is_better=True),
+        higher_is_better=True,
+        max_score=Decimal(1),
     )
-    # [day, y, model index, score, method index, open] and [day, y, model index, score, carried]
+    # [day, y, model index, method index, open] and [day, y, model index, carried]
     january, june = ((datetime.date(2024, m, 1) - datetime.date(1970, 1, 1)).days for m in (1, 6))
-    assert [(p[0], p[1], p[5]) for p in chart["points"]] == [(january, 50.0, 1), (june, 40.0, 0)]
-    assert [(p[0], p[1], p[4]) for p in chart["frontier"]] == [(january, 50.0, 0), (june, 50.0, 1)]
-    assert [chart["methods"][p[4]] for p in chart["points"]] == [rows[0].analysis_method] * 2
+    assert [(p[0], p[1], p[4]) for p in chart["points"]] == [(january, 50.0, 1), (june, 40.0, 0)]
+    assert [(p[0], p[1], p[3]) for p in chart["frontier"]] == [(january, 50.0, 0), (june, 50.0, 1)]
+    assert [chart["methods"][p[3]] for p in chart["points"]] == [rows[0].analysis_method] * 2
     names = [chart["models"][p[2]] for p in chart["points"]]
     assert names == [
         [rows[0].model_name, rows[0].organization_name],
         [rows[1].model_name, rows[1].organization_name],
     ]
-    assert chart["frontier"][1][2:4] == chart["frontier"][0][2:4]  # carried: same model and score
+    assert chart["frontier"][1][1:3] == chart["frontier"][0][1:3]  # carried: same score and model
+    # The time axis spans the results with a month's room, the y axis the whole scale.
+    assert chart["xRange"] == [january - 30, june + 30]
+    assert (chart["yMax"], chart["yLabel"], chart["unit"]) == (100.0, "Score (percent)", "%")
+
+
+def test_chart_of_an_elo_benchmark_speaks_elo_and_of_one_result_spans_two_months():
+    """CodeForces' ratings reported as fractions of 3000 chart as ratings; one result
+    makes a chart of a month either side, not of years around it."""
+    only = [row(1, "0.874", recorded_on=datetime.date(2025, 8, 5))]
+    chart = progress_chart(
+        only,
+        leaderboard.frontier(only, higher_is_better=True),
+        higher_is_better=True,
+        max_score=Decimal(3000),
+    )
+    day = (datetime.date(2025, 8, 5) - datetime.date(1970, 1, 1)).days
+    assert chart["points"][0][1] == 2622.0
+    assert chart["xRange"] == [day - 30, day + 30]
+    assert (chart["yMax"], chart["yLabel"], chart["unit"]) == (
+        3000.0,
+        "Score (points out of 3000)",
+        "",
+    )
 
 
 def test_sorting_keeps_missing_values_last_in_both_directions():
@@ -189,19 +215,20 @@ FACTS = leaderboard.BenchmarkFacts(
     category_names=["healthcare", "vision"],
     paper_url="https://arxiv.org/abs/1901.07042",
     paper_title="",
+    max_score=Decimal(1),
 )
 
 
 def summary(rows):
     ranked = leaderboard.ranked(rows, higher_is_better=True)
-    return leaderboard.summarize(rows, ranked, max_score=Decimal(1), last_updated=NOW)
+    return leaderboard.summarize(rows, ranked, last_updated=NOW)
 
 
 def test_faq_with_one_result_states_the_reference_facts():
     only = row(1, "0.889", model="medgemma-4b-it", is_open=True)
     answers = dict(leaderboard.faq(FACTS, summary([only])))
     assert answers["What is the highest MIMIC CXR score?"] == (
-        "The highest MIMIC CXR score is 0.889, achieved by Medgemma-4B-It from Acme."
+        "The highest MIMIC CXR score is 88.9%, achieved by Medgemma-4B-It from Acme."
     )
     assert "1 model has been evaluated" in answers["How many models are evaluated on MIMIC CXR?"]
     assert answers["What categories does MIMIC CXR cover?"].startswith(
@@ -218,9 +245,22 @@ def test_faq_without_results_reads_well():
     assert "0 models have been evaluated" in answers["How many models are evaluated on MIMIC CXR?"]
 
 
-def test_average_is_over_best_results_on_the_benchmark_scale():
-    rows = [row(1, "0.5"), row(2, "0.9")]
-    ranked = leaderboard.ranked(rows, higher_is_better=True)
-    result = leaderboard.summarize(rows, ranked, max_score=Decimal(100), last_updated=NOW)
-    assert result.average == Decimal("70.000")
+def test_average_is_over_best_results_normalized():
+    rows = [row(1, "0.5"), row(2, "0.9"), row(2, "0.4")]
+    ranked = leaderboard.ranked(
+        leaderboard.best_per_model(rows, higher_is_better=True), higher_is_better=True
+    )
+    result = leaderboard.summarize(rows, ranked, last_updated=NOW)
+    assert result.average == Decimal("0.7")
     assert result.leader.result_id == 2
+
+
+def test_the_faq_speaks_the_benchmarks_own_unit():
+    """An Elo benchmark (maximum 3000) whose results came as fractions and as ratings
+    states every number as a rating: never "average 2209.5, with the leader reaching 0.874"."""
+    elo = replace(FACTS, name="CodeForces", max_score=Decimal(3000))
+    rows = [row(1, "0.874"), row(2, "0.5")]
+    answers = " ".join(answer for _, answer in leaderboard.faq(elo, summary(rows)))
+    assert "leads with a score of 2622." in answers
+    assert "The average score across all models is 2061." in answers
+    assert "0.874" not in answers

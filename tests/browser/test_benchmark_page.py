@@ -144,7 +144,7 @@ def test_without_javascript_sorting_and_filters_still_work(live_server, no_js_pa
     page.wait_for_url("**licence=proprietary**")
     assert model_column(page) == ["Atlas", "Borealis"]
     assert page.locator("text=Progress over time").is_visible()
-    assert page.get_by_text("The best score rose from 0.61").is_visible()
+    assert page.get_by_text("The best score rose from 61.0%").is_visible()
 
 
 @pytest.fixture

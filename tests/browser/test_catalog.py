@@ -208,4 +208,31 @@ def test_category_ranking_pages_swap_in_place_and_work_without_javascript(
     no_js_page.goto(live_server.url + "/categories/long/")
     no_js_page.get_by_role("link", name="Next").click()
     no_js_page.wait_for_url("**page=2")
-    expect(no_js_page.locator(rows).first.locator("th")).to_have_text("Model 101")
+    expect(no_js_page.locator(rows).first.locator("th a")).to_have_text("Model 101")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_real_category_ranking_fits_the_screen_with_coverage(
+    live_server, browser, committed_real_data, width
+):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto(live_server.url + "/categories/code/")
+
+    table = page.locator(".ranking-table")
+    expect(table).to_be_visible()
+    expect(page.get_by_role("heading", name="How this ranking works")).to_be_visible()
+    first = table.locator("tbody tr").first
+    expect(first.locator("th a")).to_have_text("GPT-5")
+    coverage = first.locator("td.coverage")
+    expect(coverage).to_be_visible()
+    expect(coverage).to_have_text(re.compile(r"^\s*\d+ of \d+\s+benchmarks\s*$"))
+    # Nothing sticks out: not the table past its scroll box, not the page past the screen.
+    assert page.evaluate(
+        "() => { const box = document.querySelector('.ranking-table').parentElement;"
+        " return box.scrollWidth <= box.clientWidth; }"
+    )
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+    box = coverage.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= width
+    context.close()

@@ -48,10 +48,10 @@ def curator_page(browser: Browser, live_server, data):
 
 
 def leaderboard_scores(page: Page) -> dict[str, str]:
-    """Each row's model and score (the fourth cell: rank, model, organization, score)."""
+    """Each row's model and score (the third cell: rank, model, score), as the page shows it."""
     rows = page.locator("#leaderboard-table tbody tr")
     return {
-        rows.nth(i).locator("th").inner_text(): rows.nth(i).locator("> :nth-child(4)").inner_text()
+        rows.nth(i).locator("th").inner_text(): rows.nth(i).locator("> :nth-child(3)").inner_text()
         for i in range(rows.count())
     }
 
@@ -92,7 +92,7 @@ def test_report_fix_and_revert(live_server, page: Page, curator_page: Page, data
 
     # The leaderboard shows the new value and the public change log says why.
     page.goto(f"{live_server.url}/benchmarks/gpqa/")
-    assert leaderboard_scores(page) == {"GPT-5": "0.875"}
+    assert leaderboard_scores(page) == {"GPT-5": "87.5%"}
     log = page.locator("table.change-log")
     expect(log).to_contain_text("0.857")
     expect(log).to_contain_text("0.875")
@@ -114,7 +114,7 @@ def test_report_fix_and_revert(live_server, page: Page, curator_page: Page, data
     curator_page.get_by_label("Public reason").fill("The paper was misread")
     curator_page.locator("input[type=submit][name=_save]").click()
     page.goto(f"{live_server.url}/benchmarks/gpqa/")
-    assert leaderboard_scores(page) == {"GPT-5": "0.857"}
+    assert leaderboard_scores(page) == {"GPT-5": "85.7%"}
     expect(page.locator("table.change-log")).to_contain_text("The paper was misread")
 
 
@@ -137,5 +137,5 @@ def test_accepted_submission_appears_on_the_leaderboard(
     curator_page.locator("input[type=submit]").click()
 
     page.goto(f"{live_server.url}/benchmarks/gpqa/")
-    assert leaderboard_scores(page) == {"GPT-5": "0.857", "Llama 4": "0.699"}
+    assert leaderboard_scores(page) == {"GPT-5": "85.7%", "Llama 4": "69.9%"}
     assert page.console_errors == []

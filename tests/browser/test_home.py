@@ -53,7 +53,7 @@ def test_category_leaders_link_to_their_models_and_ranking(live_server, page, da
     card = page.locator(".leader-card").filter(has=page.get_by_role("link", name="Coding"))
     expect(card.locator(".leader-list > li")).to_have_count(3)
     expect(card.locator(".leader-list > li").first).to_contain_text("Acme One")
-    expect(card.locator(".leader-list > li").first).to_contain_text("90.0%")
+    expect(card.locator(".leader-list > li").first).to_contain_text("66.7%")
     card.get_by_role("link", name="Full ranking for Coding").click()
     page.wait_for_url("**/categories/coding/")
     assert page.get_by_role("heading", level=1).inner_text() == "Best AI for Coding"

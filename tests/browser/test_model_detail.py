@@ -144,3 +144,91 @@ def test_on_a_phone_the_results_table_scrolls_not_the_page(live_server, page, ai
     assert sizes["scrolled"] > 0
     assert sizes["pageScrolled"] == 0
     assert page.console_errors == []
+
+
+# --- the real snapshot ---------------------------------------------------------------------------
+
+MEDGEMMA = "/models/medgemma-4b-it/"
+GPT_5 = "/models/gpt-5-2025-08-07/"
+# Where each header cell and the table end, against the right edge of its scroll container.
+RESULTS_FIT = """() => {
+    const table = document.querySelector('table.model-results');
+    const edge = table.closest('.table-scroll').getBoundingClientRect().right;
+    return {
+        edge,
+        table: table.getBoundingClientRect().right,
+        columns: [...table.querySelectorAll('thead th')].map(
+            th => [th.innerText.trim(), th.getBoundingClientRect().right]),
+        rows: table.querySelectorAll('tbody tr').length,
+    };
+}"""
+
+
+def test_real_results_show_once_with_a_category_filter_and_fit_1280(
+    live_server, browser, committed_real_data
+):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    for url, count in [(MEDGEMMA, 7), (GPT_5, 35)]:
+        page.goto(live_server.url + url)
+        fit = page.evaluate(RESULTS_FIT)
+        assert fit["rows"] == count
+        assert fit["table"] <= fit["edge"] + 0.5, url
+        assert all(right <= fit["edge"] + 0.5 for _, right in fit["columns"]), fit
+    context.close()
+
+
+def test_without_javascript_the_category_filter_is_links(
+    live_server, no_js_page, committed_real_data
+):
+    page = no_js_page
+    page.goto(live_server.url + MEDGEMMA)
+    rows = page.locator("table.model-results tbody tr")
+    expect(rows).to_have_count(7)
+    # The CheXpert CXR row: its categories as links.
+    chexpert = rows.filter(has_text="CheXpert CXR")
+    expect(chexpert.locator("a.tag")).to_have_text(["Healthcare", "Vision"])
+
+    page.get_by_role("navigation", name="Filter by category").get_by_role(
+        "link", name="Vision 5"
+    ).click()
+
+    page.wait_for_url("**/models/medgemma-4b-it/?category=vision#results")
+    expect(rows).to_have_count(5)
+    for row in rows.all():
+        expect(row.locator("a.tag", has_text="Vision")).to_have_count(1)
+    current = page.locator(".category-filter a[aria-current=true]")
+    expect(current).to_have_text("Vision 5")
+
+    page.get_by_role("link", name="Show all").click()
+    expect(rows).to_have_count(7)
+
+
+def test_on_a_phone_a_real_score_shows_beside_its_benchmark(
+    live_server, browser, committed_real_data
+):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    for url in (MEDGEMMA, GPT_5):
+        page.goto(live_server.url + url)
+        sizes = page.evaluate(
+            """() => {
+            const row = document.querySelector('table.model-results tbody tr');
+            const name = row.querySelector('th').getBoundingClientRect();
+            const score = row.querySelector('td').getBoundingClientRect();
+            return {
+                pageWidth: document.documentElement.scrollWidth,
+                viewport: window.innerWidth,
+                name: [name.left, name.right, name.top],
+                score: [score.left, score.right, score.top],
+            };
+        }"""
+        )
+        assert sizes["pageWidth"] <= sizes["viewport"] == 390, url
+        name_left, name_right, name_top = sizes["name"]
+        score_left, score_right, score_top = sizes["score"]
+        assert name_left >= 0
+        assert score_left >= name_right - 1  # beside it, in the same row
+        assert score_top == name_top
+        assert score_right <= 390, url
+    context.close()

@@ -235,9 +235,9 @@ def test_bars_chart_has_one_series_per_model_and_longer_is_better():
     assert chart["labels"] == ["Bench 1", "Errors (lower is better)"]
     assert [series["label"] for series in chart["series"]] == ["One", "Two", "Three"]
     assert chart["series"][0]["values"] == [81.2, 75.0]
-    assert chart["series"][0]["scores"] == ["81.2", "0.25"]
+    assert chart["series"][0]["scores"] == ["81.2%", "25.0%"]
     assert chart["series"][1]["values"] == [50.0, None]
-    assert chart["series"][1]["scores"] == ["0.5", None]
+    assert chart["series"][1]["scores"] == ["50.0%", None]
     assert chart["series"][2]["values"] == [None, 50.0]
 
 
@@ -810,19 +810,19 @@ def test_shared_benchmarks_with_best_marks_ties_and_ranks(client, trio):
     assert rows == [
         ["Benchmark", "Acme Large", "Acme Small", "Zen One"],
         # Three models first; the tie at 0.9 marks both; ranks count every model.
-        ["Everyone", "0.7 4th of 4", "Best 0.9 2nd of 4", "Best 0.9 2nd of 4"],
+        ["Everyone", "70.0% 4th of 4", "Best 90.0% 2nd of 4", "Best 90.0% 2nd of 4"],
         # Then two models, by name; lower is better on the error rate.
         [
             "Arena points",
             f"{NO_VALUE} No result",
-            "Best 1500 (75.0%) 1st of 2",
-            "1200 (60.0%) 2nd of 2",
+            "Best 1500 1st of 2",
+            "1200 2nd of 2",
         ],
         [
             "Error rate (lower is better)",
-            "Best 0.1 1st of 2",
+            "Best 10.0% 1st of 2",
             f"{NO_VALUE} No result",
-            "0.3 2nd of 2",
+            "30.0% 2nd of 2",
         ],
     ]
     assert '<a href="/benchmarks/everyone/">Everyone</a>' in content
@@ -854,7 +854,7 @@ def test_the_chart_has_one_series_per_model(client, trio):
     assert [series["label"] for series in data["series"]] == ["Acme Large", "Acme Small", "Zen One"]
     assert len(data["labels"]) == 12  # capped; the table has all 14
     assert data["series"][0]["values"] == [50.0] * 12
-    assert data["series"][1]["scores"] == ["0.25"] * 12
+    assert data["series"][1]["scores"] == ["25.0%"] * 12
     assert data["series"][2]["values"] == [None] * 12
     canvas = re.search(r"<canvas [^>]*>", content)[0]
     assert 'data-chart="bars" data-source="compare-chart-data" role="img"' in canvas

@@ -1,4 +1,5 @@
-"""/models/<slug>/: a model's details, prices, results by category, chart and change log."""
+"""/models/<slug>/: a model's details, prices, results (each once, with its categories, filtered
+by category), chart and change log."""
 
 import datetime
 import html
@@ -54,13 +55,36 @@ def cells(fragment: str) -> list[list[str]]:
     return found
 
 
-def groups(content: str) -> list[tuple[str, list[list[str]]]]:
-    """The results section's category headings, each with its table's rows."""
+def result_rows(content: str) -> list[list[str]]:
+    """The rows of the results table, its benchmark cell without the categories under
+    the name."""
     results = section(content, "results")
-    parts = re.split(r"<h3[^>]*>(.*?)</h3>", results, flags=re.S)
+    return [[row[0].split(" Categories:")[0], *row[1:]] for row in cells(results)]
+
+
+def row_categories(content: str) -> dict[str, list[tuple[str, str]]]:
+    """Each benchmark's category links in the results table: (href, name) pairs."""
+    results = section(content, "results")
+    return {
+        html.unescape(name): re.findall(r'<a class="tag" href="([^"]+)">([^<]+)</a>', labels)
+        for name, labels in re.findall(
+            r'<th scope="row"><a href="/benchmarks/[^"]+/">([^<]+)</a>(.*?)</th>', results, re.S
+        )
+    }
+
+
+def category_filter(content: str) -> list[tuple[str, str, bool]]:
+    """The category filter's links: (href, text, whether it is the current one)."""
+    nav = section(content, "results").split('class="category-filter"', 1)[1].split("</nav>")[0]
     return [
-        (html.unescape(re.sub(r"<[^>]+>", "", heading)).strip(), cells(table))
-        for heading, table in zip(parts[1::2], parts[2::2], strict=True)
+        (
+            html.unescape(href),
+            " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).split()),
+            bool(current),
+        )
+        for href, current, text in re.findall(
+            r'<a href="([^"]+)"( aria-current="true")?>(.*?)</a>', nav, re.S
+        )
     ]
 
 
@@ -192,7 +216,7 @@ def priced(acme_large):
         ),
         "mid": make_offering(
             ai_model=acme_large,
-            provider=make_provider(name="Mid Host", website="https://mid.example/"),
+            provider=make_provider(slug="mid", name="Mid Host", website="https://mid.example/"),
             input_usd_per_million=Decimal("1.00"),
             output_usd_per_million=Decimal("2.00"),
             throughput=123.4,
@@ -317,7 +341,8 @@ def test_every_offering_with_the_cheapest_current_one_marked(client, priced):
         ["Gone Cloud", "$0.1", "$0.2", NONE, NONE, NONE, NONE, NONE, "Deprecated"],
     ]
     assert prices.count("Cheapest</span>") == 1
-    assert '<a href="https://mid.example/" rel="external noopener">Mid Host</a>' in prices
+    # Each provider links its page on Benchboard (which links its website).
+    assert '<a href="/providers/mid/">Mid Host</a>' in prices
     # The same rule as the model list's price column.
     listed = AIModel.objects.with_cheapest_price().get(slug="acme-large")
     assert (listed.cheapest_input, listed.cheapest_output) == (Decimal("1.5"), Decimal("0.5"))
@@ -342,47 +367,121 @@ def test_no_offerings(client, acme_large):
 # --- results -------------------------------------------------------------------------------------
 
 
-def test_results_grouped_by_category_with_ranks(client, scored):
+def test_each_result_shows_once_with_its_categories_and_rank(client, scored):
     content = client.get(URL).content.decode()
 
-    def row(benchmark: str, score: str, method: str, rank: str, status: str, date: str) -> list:
-        return [benchmark, score, method, rank, status, date]
+    def row(benchmark: str, method: str, rank: str, status: str, date: str) -> list:
+        return [benchmark, method, rank, status, date]
 
-    found = [(name, [r[:6] for r in rows]) for name, rows in groups(content)]
-    gpqa = row("GPQA", "0.8", "5-shot", "2nd of 3", "Self-reported", "1 Jan 2025")
-    assert found == [
-        (
-            "Reasoning",
-            [
-                row(
-                    "Arena",
-                    "1350",
-                    NONE,
-                    "— not ranked: no normalized score",
-                    "Reported by a third party",
-                    NONE,
-                ),
-                row(
-                    "Error Rate (lower is better)",
-                    "0.3",
-                    NONE,
-                    "2nd of 3",
-                    "Self-reported",
-                    "1 Jan 2025",
-                ),
-                gpqa,
-            ],
-        ),
-        # One result each: by name.
-        ("Knowledge", [gpqa]),
-        ("Math", [row("MATH", "0.6", NONE, "1st of 2", "Verified", "1 Jan 2025")]),
-        ("Other", [row("Trivia", "0.7", NONE, "1st of 1", "Self-reported", "1 Jan 2025")]),
+    rows = result_rows(content)
+    # One table, by benchmark name: GPQA, in two categories, shows once. (How a score
+    # reads is pages.formatting's: tests/pages.)
+    assert [[r[0], *r[2:6]] for r in rows] == [
+        row("Arena", NONE, "— not ranked: no normalized score", "Reported by a third party", NONE),
+        row("Error Rate (lower is better)", NONE, "2nd of 3", "Self-reported", "1 Jan 2025"),
+        row("GPQA", "5-shot", "2nd of 3", "Self-reported", "1 Jan 2025"),
+        row("MATH", NONE, "1st of 2", "Verified", "1 Jan 2025"),
+        row("Trivia", NONE, "1st of 1", "Self-reported", "1 Jan 2025"),
     ]
+    assert rows[0][1].startswith("1350")
+    assert all(r[1] for r in rows)
+    # Each with its categories as links, by name.
+    assert row_categories(content) == {
+        "Arena": [("/categories/reasoning/", "Reasoning")],
+        "Error Rate": [("/categories/reasoning/", "Reasoning")],
+        "GPQA": [("/categories/knowledge/", "Knowledge"), ("/categories/reasoning/", "Reasoning")],
+        "MATH": [("/categories/math/", "Math")],
+        "Trivia": [],
+    }
     results = section(content, "results")
-    assert '<h3 id="results-1"><a href="/categories/reasoning/">Reasoning</a></h3>' in results
+    assert results.count("<table") == 1
+    assert "<h3" not in results
     assert '<a href="/benchmarks/gpqa/">GPQA</a>' in results
     assert "Ranked on 4 benchmarks: first on 2 and in the top three on 4." in results
     assert "best result on each of 5 benchmarks" in results
+
+
+def test_a_benchmark_in_three_categories_shows_once_with_three_labels(client, acme_large):
+    categories = [
+        make_category(slug=slug, name=name)
+        for slug, name in [("vision", "Vision"), ("healthcare", "Healthcare"), ("math", "Math")]
+    ]
+    benchmark = make_benchmark(slug="chexpert", name="CheXpert", categories=categories)
+    make_result(ai_model=acme_large, benchmark=benchmark, score=Decimal("0.5"))
+
+    content = client.get(URL).content.decode()
+
+    assert len(result_rows(content)) == Result.objects.filter(ai_model=acme_large).count() == 1
+    assert row_categories(content) == {
+        "CheXpert": [
+            ("/categories/healthcare/", "Healthcare"),
+            ("/categories/math/", "Math"),
+            ("/categories/vision/", "Vision"),
+        ]
+    }
+
+
+def test_the_category_filter_lists_each_category_with_its_count(client, scored):
+    content = client.get(URL).content.decode()
+
+    # Most results first, then by name; "All" is current.
+    assert category_filter(content) == [
+        ("?#results", "All 5", True),
+        ("?category=reasoning#results", "Reasoning 3", False),
+        ("?category=knowledge#results", "Knowledge 1", False),
+        ("?category=math#results", "Math 1", False),
+    ]
+    assert "category-filter-status" not in content
+
+
+def test_the_category_filter_shows_only_that_categorys_results(client, scored):
+    content = client.get(URL + "?category=reasoning").content.decode()
+
+    assert [r[0] for r in result_rows(content)] == [
+        "Arena",
+        "Error Rate (lower is better)",
+        "GPQA",
+    ]
+    assert [(text, current) for _, text, current in category_filter(content)] == [
+        ("All 5", False),
+        ("Reasoning 3", True),
+        ("Knowledge 1", False),
+        ("Math 1", False),
+    ]
+    results = section(content, "results")
+    assert (
+        '3 of 5 results, on the benchmarks in <a href="/categories/reasoning/">Reasoning</a>.'
+        in results
+    )
+    assert '<a href="?#results">Show all</a>' in results
+    assert "Acme Large's results in Reasoning, by benchmark name" in results
+    # What the page says about the model as a whole does not change.
+    assert "best result on each of 5 benchmarks" in results
+    assert "Ranked on 4 benchmarks: first on 2 and in the top three on 4." in results
+    assert chart_data(content)["labels"] == ["Reasoning", "Knowledge", "Math"]
+
+
+def test_the_category_filter_keeps_the_other_parameters(client, scored):
+    content = client.get(URL + "?changes=all&category=math").content.decode()
+
+    assert [r[0] for r in result_rows(content)] == ["MATH"]
+    assert category_filter(content)[:2] == [
+        ("?changes=all#results", "All 5", False),
+        ("?changes=all&category=reasoning#results", "Reasoning 3", False),
+    ]
+
+
+@pytest.mark.parametrize("value", ["nope", "", "%3Cscript%3E", "other"])
+def test_an_unknown_category_shows_every_result(client, scored, value):
+    make_category(slug="nope", name="Not the model's")
+
+    response = client.get(URL + f"?category={value}")
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert len(result_rows(content)) == 5
+    assert category_filter(content)[0][1:] == ("All 5", True)
+    assert "<script>" not in content
 
 
 def test_each_row_has_its_source_and_an_inline_report_control(client, scored):
@@ -393,12 +492,14 @@ def test_each_row_has_its_source_and_an_inline_report_control(client, scored):
     results = section(content, "results")
     for result in (gpqa, arena):
         assert (
-            f'<a class="report-link" href="/reports/new/?result={result.pk}" data-report>Report'
+            f'<a class="report-link" href="/reports/new/?result={result.pk}" data-report '
+            f'aria-label="Report a problem with the {result.benchmark.name} result">Report</a>'
         ) in results
     source = '<a href="https://example.org/paper" rel="external noopener nofollow">'
-    assert results.count(source) == 5
+    assert results.count(source) == 4
     # Arena has no source: its row has only the report control.
-    assert results.count("Source<span") == 5
+    assert results.count("Source<span") == 4
+    assert results.count("data-report aria-label=") == 5
 
 
 def test_a_model_rank_among_every_models_best_with_ties_shared(client, scored):
@@ -410,7 +511,8 @@ def test_a_model_rank_among_every_models_best_with_ties_shared(client, scored):
 
     content = client.get(URL).content.decode()
 
-    assert dict(groups(content))["Knowledge"][0][3] == "3rd of 4"
+    gpqa = next(row for row in result_rows(content) if row[0] == "GPQA")
+    assert gpqa[3] == "3rd of 4"
 
 
 def test_no_results(client, acme_large):
@@ -418,6 +520,7 @@ def test_no_results(client, acme_large):
 
     results = section(content, "results")
     assert "No benchmark results for Acme Large yet." in results
+    assert "category-filter" not in results
     assert '<a href="/submit/?model=acme-large">Submit it</a>' in results
     assert "No scored results in any category yet" in section(content, "categories")
     assert "<canvas" not in content
@@ -478,7 +581,8 @@ def test_category_chart_and_its_table(client, scored):
     assert "aria-label=\"Bar chart of Acme Large's mean normalized score in 3 categories." in (
         categories
     )
-    assert '<div class="chart-frame bars-s">' in categories
+    # Hidden until charts.js draws it: no empty box without JavaScript.
+    assert '<div class="chart-frame bars-s" hidden>' in categories
     assert "/static/vendor/chart.js/chart.umd.min.js" in content
     assert "/static/js/charts.js" in content
 
@@ -641,7 +745,8 @@ def test_writes_are_refused(client, acme_large):
 
 # The demo-data banner (1), the model with its organization, licence and parent (1), its
 # fine-tunes (1), its offerings with their providers (1), its ranked results (2), its
-# unscored results (1), its benchmarks' categories (1) and the change log (2).
+# unscored results (1), its benchmarks' categories (1) and the change log (2); the same
+# filtered by a category.
 EXPECTED_QUERIES = 10
 
 
@@ -684,6 +789,8 @@ def test_query_count_does_not_grow_with_the_data(client, db, uncached_pages):
 
     assert _queries(client, "/models/small/") == EXPECTED_QUERIES
     assert _queries(client, "/models/large/") == EXPECTED_QUERIES
+    category = Category.objects.filter(benchmarks__results__ai_model=large).first()
+    assert _queries(client, f"/models/large/?category={category.slug}") == EXPECTED_QUERIES
 
 
 # --- the pure shaping (models_registry/profile.py), without the database -------------------------
@@ -724,41 +831,49 @@ def test_result_rows_prefer_a_scored_result_and_keep_the_best_unscored():
     ]
 
 
-def test_groups_most_results_first_then_by_name_and_other_last():
+def test_rows_get_their_categories_by_name_and_categories_count_their_rows():
     benches = [_benchmark(n, f"B{n}") for n in range(1, 5)]
     rows = [profile.ResultRow(_result(n, b, "0.5", "0.5"), 1, 1) for n, b in enumerate(benches)]
-    alpha, beta, gamma = (Category(pk=n, name=name) for n, name in enumerate("ABC", start=1))
-    links = [(1, beta), (2, beta), (1, gamma), (3, alpha)]
+    alpha, beta, gamma = (
+        Category(pk=n, slug=name.lower(), name=name) for n, name in enumerate("ABC", start=1)
+    )
+    links = [(1, gamma), (1, beta), (2, beta), (3, alpha)]
 
-    grouped = profile.group_by_category(rows, links)
+    rows = profile.with_categories(rows, links)
 
-    assert [(g.name, [r.benchmark.name for r in g.rows]) for g in grouped] == [
-        ("B", ["B1", "B2"]),
-        ("A", ["B3"]),
-        ("C", ["B1"]),
-        ("Other", ["B4"]),
+    assert [(r.benchmark.name, [c.name for c in r.categories]) for r in rows] == [
+        ("B1", ["B", "C"]),
+        ("B2", ["B"]),
+        ("B3", ["A"]),
+        ("B4", []),
     ]
+    counts = profile.category_counts(rows)
+    # The most rows first, then by name.
+    assert [(c.category.name, c.count) for c in counts] == [("B", 2), ("A", 1), ("C", 1)]
+    assert profile.chosen_category(counts, "c") is gamma
+    assert profile.chosen_category(counts, "d") is None
+    assert profile.chosen_category(counts, None) is None
+    assert [r.benchmark.name for r in profile.in_category(rows, beta)] == ["B1", "B2"]
+    assert len(profile.in_category(rows, None)) == 4
 
 
-def test_category_scores_flip_lower_is_better_and_skip_unscored_and_other():
-    up, down, raw = (
+def test_category_scores_flip_lower_is_better_and_skip_unscored_and_uncategorized():
+    up, down, raw, loose = (
         _benchmark(1, "Up"),
         _benchmark(2, "Down", higher_is_better=False),
         _benchmark(3, "Raw"),
+        _benchmark(4, "Loose"),
     )
+    mixed = Category(pk=1, slug="mixed", name="Mixed")
+    raw_only = Category(pk=2, slug="raw-only", name="Raw only")
     rows = [
-        profile.ResultRow(_result(1, up, "0.9", "0.9"), 1, 3),
-        profile.ResultRow(_result(2, down, "0.2", "0.2"), 1, 3),
-        profile.ResultRow(_result(3, raw, "1200", None)),
-    ]
-    category = Category(pk=1, name="Mixed")
-    grouped = [
-        profile.CategoryGroup(category, tuple(rows)),
-        profile.CategoryGroup(Category(pk=2, name="Raw only"), (rows[2],)),
-        profile.CategoryGroup(None, (rows[0],)),
+        profile.ResultRow(_result(1, up, "0.9", "0.9"), 1, 3, categories=(mixed,)),
+        profile.ResultRow(_result(2, down, "0.2", "0.2"), 1, 3, categories=(mixed,)),
+        profile.ResultRow(_result(3, raw, "1200", None), categories=(mixed, raw_only)),
+        profile.ResultRow(_result(4, loose, "0.1", "0.1"), 1, 3),
     ]
 
-    scores = profile.category_scores(grouped)
+    scores = profile.category_scores(rows)
 
     assert [(s.category.name, s.percent, s.benchmark_count) for s in scores] == [
         ("Mixed", Decimal("85.0"), 2)

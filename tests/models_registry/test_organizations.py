@@ -147,8 +147,8 @@ def test_best_results_rank_with_ties_and_direction(client):
 
     assert rows(content, "organization-results") == [
         # Most models first; on Error Rate lower is better, so Acme Large is best.
-        ["Error Rate", "Acme Large", "0.2", "2nd of 4"],
-        ["Tied Bench", "Acme Small", "0.8", "1st of 2"],
+        ["Error Rate", "Acme Large", "20.0%", "2nd of 4"],
+        ["Tied Bench", "Acme Small", "80.0%", "1st of 2"],
     ]
     assert '<a href="/benchmarks/errors/">Error Rate</a>' in content
 

@@ -9,7 +9,7 @@ from django.db import connection
 from django.template.defaultfilters import floatformat
 from django.test.utils import CaptureQueriesContext
 
-from benchmarks.ranking import CategoryBenchmark, CategoryRanking, RankedModel, core_candidates
+from benchmarks.ranking import CategoryRanking, RankedModel
 from models_registry.models import DEMO_URL_PREFIX, DatePrecision
 from pages.views import podium
 from tests.factories import (
@@ -63,25 +63,13 @@ def _home_queries(client) -> int:
 # --- Pure helpers ----------------------------------------------------------------------------
 
 
-def test_core_candidates_keep_every_benchmark_tied_at_the_boundary():
-    benchmarks = [CategoryBenchmark(n, f"B{n}") for n in range(1, 6)]
-    counted = list(zip(benchmarks, [5, 0, 3, 3, 1], strict=True))
-
-    assert core_candidates(counted, size=2) == [benchmarks[0], benchmarks[2], benchmarks[3]]
-    assert core_candidates(counted, size=10) == [b for b, n in counted if n]
-    assert core_candidates([(benchmarks[0], 0)], size=2) == []
-    assert core_candidates([], size=2) == []
-
-
 def test_podium_keeps_everyone_tied_with_the_third():
     def ranking(ranks: list[int]) -> CategoryRanking:
         entries = tuple(
             RankedModel(ai_model_id=n, rank=rank, millionths=500_000, coverage=1)
             for n, rank in enumerate(ranks)
         )
-        return CategoryRanking(
-            core=(), required_coverage=1, entries=entries, measured_model_count=9
-        )
+        return CategoryRanking(benchmarks=(), entries=entries, measured_model_count=9)
 
     assert [e.ai_model_id for e in podium(ranking([1, 2, 3, 4]))] == [0, 1, 2]
     assert [e.ai_model_id for e in podium(ranking([1, 2, 3, 3, 3, 6]))] == [0, 1, 2, 3, 4]
@@ -168,14 +156,29 @@ def test_month_precision_dates_are_not_shown_as_days(client):
     assert "1 Sep 2024" not in content
 
 
-def test_latest_results_show_the_last_changed_first_without_curators(client):
+def test_latest_results_are_the_newest_at_their_source_not_the_last_imported(client):
+    """Published dates, not Benchboard's clock: a result imported or corrected today is not
+    "latest" for that; undated results are left out, and no curator is named."""
     curator = User.objects.create_user("curator-jane", is_staff=True)
     gpqa = make_benchmark(slug="gpqa", name="GPQA")
     elo = make_benchmark(slug="elo", name="Arena Elo", max_score=Decimal(2000))
     old = make_result(
-        ai_model=make_ai_model(slug="old", name="Old Model"), benchmark=gpqa, score="0.5"
+        ai_model=make_ai_model(slug="old", name="Old Model"),
+        benchmark=gpqa,
+        score="0.5",
+        recorded_on=datetime.date(2024, 3, 1),
     )
-    make_result(ai_model=make_ai_model(slug="new", name="New Model"), benchmark=elo, score="1500")
+    make_result(
+        ai_model=make_ai_model(slug="new", name="New Model"),
+        benchmark=elo,
+        score="1500",
+        recorded_on=datetime.date(2025, 8, 7),
+    )
+    make_result(
+        ai_model=make_ai_model(slug="undated", name="Undated Model"),
+        benchmark=gpqa,
+        recorded_on=None,
+    )
     old.score = Decimal("0.625")
     old.normalized_score = Decimal("0.625")
     old.status = old.Status.VERIFIED
@@ -186,11 +189,12 @@ def test_latest_results_show_the_last_changed_first_without_curators(client):
     content = client.get("/").content.decode()
     section = content.split('id="home-results"')[1]
     rows = re.findall(r'<th scope="row"><a href="(/models/[^"]+/)">([^<]+)</a></th>', section)
-    assert rows == [("/models/old/", "Old Model"), ("/models/new/", "New Model")]
+    assert rows == [("/models/new/", "New Model"), ("/models/old/", "Old Model")]
     assert '<a href="/benchmarks/gpqa/">GPQA</a>' in section
-    assert "0.625" in section and "Verified" in section
-    assert '1500 <span class="muted">(75.0%)</span>' in section
-    assert "today" in section
+    assert "62.5%" in section and "Verified" in section
+    assert '<td class="num">1500</td>' in section
+    assert '<time datetime="2025-08-07">7 Aug 2025</time>' in section
+    assert "today" not in section
     assert "curator-jane" not in content
 
 
@@ -214,11 +218,13 @@ def test_leaders_are_the_top_three_of_the_category_ranking(client):
     coding = make_category(slug="coding", name="Coding")
     first = make_benchmark(categories=[coding])
     second = make_benchmark(categories=[coding], higher_is_better=False)
+    # Shares of the three others beaten on each benchmark, then the mean with two
+    # shares of one half.
     scores = {
-        "Alpha": ("0.9", "0.1"),  # 90% and 1 - 0.1: mean 90%
-        "Beta": ("0.8", "0.2"),  # 80%
-        "Gamma": ("0.7", "0.5"),  # 60%
-        "Delta": ("0.6", "0.6"),  # 50%
+        "Alpha": ("0.9", "0.1"),  # 1 and 1 (1 - 0.1 is the best where lower is better): 75%
+        "Beta": ("0.8", "0.2"),  # 2/3 and 2/3: (4/3 + 1) / 4
+        "Gamma": ("0.7", "0.5"),  # 1/3 and 1/3
+        "Delta": ("0.6", "0.6"),  # 0 and 0: 25%
     }
     for name, (high, low) in scores.items():
         ai_model = make_ai_model(slug=name.lower(), name=name)
@@ -228,43 +234,40 @@ def test_leaders_are_the_top_three_of_the_category_ranking(client):
     content = client.get("/").content.decode()
     card = leader_card(content, "coding")
     assert leaders_in(card) == [
-        ("1", "Alpha", "90.0%"),
-        ("2", "Beta", "80.0%"),
-        ("3", "Gamma", "60.0%"),
+        ("1", "Alpha", "75.0%"),
+        ("2", "Beta", "58.3%"),
+        ("3", "Gamma", "41.7%"),
     ]
     assert "Delta" not in card
     assert leaders_in(card) == category_page_leaders(client, "coding")
 
 
-def test_ties_at_the_core_set_boundary_and_at_third_place_are_settled_as_on_its_page(client):
-    """Eleven benchmarks: the 10th and 11th tie on models measured, and the name decides
-    which one is in the core set; three models tie for second place, and the name decides
-    which two are shown. Creation order (ids) says the opposite both times."""
+def test_ties_at_third_place_are_settled_by_coverage_then_name_as_on_its_page(client):
+    """Three models tie for third place: the two with more coverage come before the
+    third, and of those the name decides. Creation order (ids) says the opposite."""
     coding = make_category(slug="coding", name="Coding")
-    leader = make_ai_model(name="Leader")
-    tied = [make_ai_model(name=name) for name in ["Model C", "Model B", "Model A"]]
-    partial = make_ai_model(name="Partial")
-    for n in range(9):
-        benchmark = make_benchmark(name=f"Common {n}", categories=[coding])
-        for ai_model in [leader, *tied, partial]:
-            make_result(ai_model=ai_model, benchmark=benchmark, score="0.5")
-    zeta = make_benchmark(name="Zeta tie", categories=[coding])
-    alpha = make_benchmark(name="Alpha tie", categories=[coding])
-    for ai_model in [leader, *tied]:
-        make_result(ai_model=ai_model, benchmark=alpha, score="1" if ai_model == leader else "0.5")
-        make_result(ai_model=ai_model, benchmark=zeta, score="1" if ai_model == tied[0] else "0.5")
+    shared = make_benchmark(name="Shared", categories=[coding])
+    named = ["Leader", "Second", "Model C", "Model B", "Model A"]
+    ai_models = {name: make_ai_model(name=name) for name in named}
+    for name, score in zip(named, ["1", "0.8", "0.5", "0.5", "0.5"], strict=True):
+        make_result(ai_model=ai_models[name], benchmark=shared, score=score)
+    # Alone on a benchmark each: more coverage, the same score.
+    for name in ["Model C", "Model B"]:
+        make_result(ai_model=ai_models[name], benchmark=make_benchmark(categories=[coding]))
 
     card = leader_card(client.get("/").content.decode(), "coding")
     assert leaders_in(card) == [
-        ("1", "Leader", "55.0%"),
-        ("2", "Model A", "50.0%"),
-        ("2", "Model B", "50.0%"),
+        ("1", "Leader", "66.7%"),  # (1 + 0.5 + 0.5) / 3
+        ("2", "Second", "58.3%"),  # (3/4 + 1) / 3
+        ("3", "Model B", "41.7%"),  # (1/4 + 1) / 3, on 2 benchmarks
     ]
+    assert "2 of 3 benchmarks" in card
     assert leaders_in(card) == category_page_leaders(client, "coding")
 
 
-def test_leaders_match_the_category_page_with_large_core_sets_and_ties(client):
-    """More benchmarks than the core set, ties at its boundary and at third place."""
+def test_leaders_match_the_category_page_with_shared_benchmarks_and_ties(client):
+    """Benchmarks in two categories (their standings worked out once on the home
+    page), lower-is-better ones, ties at first and third place."""
     rng = random.Random(20251128)
     coding = make_category(slug="coding", name="Coding")
     maths = make_category(slug="maths", name="Maths")
@@ -308,7 +311,7 @@ def test_a_category_without_a_ranking_says_so(client):
     make_result(benchmark=benchmark, score="0.5", normalized_score=None)
 
     content = client.get("/").content.decode()
-    assert "No model has results on enough of its benchmarks to be ranked yet." in content
+    assert "No model has a normalized score in this category yet." in content
     assert 'href="/categories/sparse/">Full ranking' in content
 
 

@@ -92,20 +92,20 @@ def test_a_leaderboard_row_shows_every_fact_of_its_result():
     assert cells(shown) == [
         "1",
         '<a href="/models/gpt-5/">Gpt-5</a>',
+        "85.71%<meter aria-hidden=true value=.857></meter>",
         "Acme",
-        '85.71 <span class="muted">(85.7%)</span>',
-        '<span class="badge badge-verified">Verified</span>',
-        "5-shot",
+        '<span class="badge-verified">Verified</span>',
         "400B",
         "128K",
         "$1.25 / $10",
-        '<span class="badge badge-open">Open</span>',
+        '<span class="badge-open">Open</span>',
+        "5-shot",
         "Aug 2025",
         "1 Sep 2025",
-        '<a href="https://example.com/card?a=1&amp;b=2" rel="nofollow">Source'
-        '<span class="visually-hidden"> for Gpt-5</span></a> · '
-        '<a href="/reports/new/?result=7" data-report>Report'
-        '<span class="visually-hidden"> a problem with Gpt-5\'s result</span></a>',
+        '<a href="https://example.com/card?a=1&amp;b=2" rel=nofollow '
+        'aria-label="Source for Gpt-5">Source</a> · '
+        '<a href="/reports/new/?result=7" data-report '
+        'aria-label="Report a problem with Gpt-5\'s result">Report</a>',
     ]
 
 
@@ -115,13 +115,13 @@ def test_what_a_leaderboard_row_lacks_shows_as_a_dash():
         max_score=Decimal(1),
         report_url="/reports/new/",
     )
-    # No rank, no normalized score (and no percent on a 0-to-1 benchmark), no method,
-    # size, context, price (one of the two is not a cost), dates or source.
+    # No rank, no normalized score (the score as reported, said to be off the scale), no
+    # method, size, context, price (one of the two is not a cost), dates or source.
     assert cells(shown)[0] == NO_VALUE
-    assert cells(shown)[3] == "0"
-    assert cells(shown)[5:9] == [NO_VALUE, NO_VALUE, NO_VALUE, NO_VALUE]
-    assert cells(shown)[9] == '<span class="badge badge-proprietary">Proprietary</span>'
-    assert cells(shown)[10:12] == [NO_VALUE, NO_VALUE]
+    assert cells(shown)[2] == '0 <span class="muted">(off the scale: not ranked)</span>'
+    assert cells(shown)[5:8] == [NO_VALUE, NO_VALUE, NO_VALUE]
+    assert cells(shown)[8] == '<span class="badge-proprietary">Proprietary</span>'
+    assert cells(shown)[9:12] == [NO_VALUE, NO_VALUE, NO_VALUE]
     assert cells(shown)[12].startswith(f"{NO_VALUE} · <a href=")
 
 
@@ -184,15 +184,15 @@ def test_a_model_result_row_shows_its_rank_and_every_fact():
     assert shown.count("<tr>") == 1
     assert cells(shown) == [
         '<a href="/benchmarks/arena-elo/">Arena Elo</a>',
-        '<strong>1402.5</strong> <span class="muted">(70.1%)</span>',
+        "<strong>1402.5</strong>",
         "5-shot",
         "2nd of 31",
         '<span class="badge badge-verified">Verified</span>',
         '<time datetime="2025-03-02">2 Mar 2025</time>',
         '<a href="https://example.com/?a=1&amp;b=2" rel="external noopener nofollow">Source'
         '<span class="visually-hidden"> of the Arena Elo result</span></a> · '
-        '<a class="report-link" href="/reports/new/?result=41" data-report>Report'
-        '<span class="visually-hidden"> a problem with the Arena Elo result</span></a>',
+        '<a class="report-link" href="/reports/new/?result=41" data-report '
+        'aria-label="Report a problem with the Arena Elo result">Report</a>',
     ]
 
 
@@ -203,7 +203,7 @@ def test_an_unranked_model_result_row_says_so_and_dashes_what_it_lacks():
     )
     row = cells(shown)
     assert row[0].endswith(' <span class="muted">(lower is better)</span>')
-    assert row[1] == "<strong>0.3</strong>"
+    assert row[1] == '<strong>0.3</strong> <span class="muted">(off the scale: not ranked)</span>'
     assert row[2] == NO_VALUE
     assert row[3] == (
         '<span aria-hidden="true">\N{EM DASH}</span>'
@@ -238,3 +238,33 @@ def test_nth_is_humanizes_ordinal_in_the_active_language(language):
     with translation.override(language):
         assert [nth(n) for n in range(125)] == [ordinal(n) for n in range(125)]
     assert nth(None) == ""
+
+
+def test_a_score_on_its_own_scale_keeps_the_number_its_source_reported():
+    """An Elo reported as the fraction 0.874 of 3000 shows as 2622, with 0.874 beside it
+    (for screen readers too); a percent-scale score has its bar, an Elo none."""
+    shown = leaderboard_rows(
+        [row(1, "0.874", rank=1)], max_score=Decimal(3000), report_url="/reports/new/"
+    )
+    assert cells(shown)[2] == (
+        '<span class="rescaled" title="Reported as 0.874">2622'
+        '<span class="visually-hidden"> (reported as 0.874)</span></span>'
+    )
+    elo = leaderboard_rows(
+        [replace(row(1, "0.874", rank=1), score=Decimal("2622"))],
+        max_score=Decimal(3000),
+        report_url="/reports/new/",
+    )
+    assert cells(elo)[2] == "2622"
+
+
+def test_a_long_method_is_shortened_with_all_of_it_there():
+    method = "Thinking mode enabled (up to 128K tokens) with iterative problem solving"
+    shown = leaderboard_rows(
+        [row(1, "0.5", rank=1, analysis_method=method)],
+        max_score=Decimal(1),
+        report_url="/reports/new/",
+    )
+    assert cells(shown)[9] == (
+        f'<span class="long-text" tabindex="0" title="{method}">{method}</span>'
+    )
