@@ -1117,7 +1117,7 @@ def plan_import(tree: SourceTree, known: KnownRows) -> ImportPlan:
     results, conflicting_results = _settle_repeats(
         tree.results, "result", anomalies, _describe_result
     )
-    planned_models = _with_distinct_names(
+    planned_models = with_distinct_names(
         _with_context_lengths(tree.models, tree.offerings), known.model_names, anomalies
     )
     planned_results = _with_scores_and_dates(results, tree, known, anomalies)
@@ -1285,7 +1285,7 @@ def _with_context_lengths(
     ]
 
 
-def _with_distinct_names(
+def with_distinct_names(
     model_records: list[ModelRecord], known_names: Mapping[str, str], anomalies: list[Anomaly]
 ) -> list[ModelRecord]:
     """Models named alike (two "Claude 3.5 Sonnet", the June and the October one) named

@@ -182,6 +182,12 @@ class BenchmarkRow:
     def with_results(self) -> int:
         return sum(cell is not None for cell in self.cells)
 
+    @property
+    def has_variants(self) -> bool:
+        """Some of its cells are results on a variant of the benchmark: each cell's rank
+        then says on which board it is."""
+        return any(cell is not None and cell.best_score.variant for cell in self.cells)
+
 
 @dataclass(frozen=True)
 class Benchmarks:

@@ -264,3 +264,17 @@ def test_the_faq_speaks_the_benchmarks_own_unit():
     assert "leads with a score of 2622." in answers
     assert "The average score across all models is 2061." in answers
     assert "0.874" not in answers
+
+
+def test_a_variant_is_labelled_by_what_its_name_adds_to_its_familys():
+    assert leaderboard.variant_label("SWE-bench Verified (Agentless)", "SWE-Bench Verified") == (
+        "Agentless"
+    )
+    assert leaderboard.variant_label("SWE-Lancer (IC-Diamond subset)", "SWE-Lancer") == (
+        "IC-Diamond subset"
+    )
+    assert leaderboard.variant_label("Other Name", "SWE-Lancer") == "Other Name"
+    rows = [row(1, "0.5", benchmark_slug="b"), row(2, "0.6", benchmark_slug="b-hard")]
+    rows[1] = replace(rows[1], benchmark_name="B (hard)")
+    labelled = leaderboard.label_variants(rows, slug="b", name="B")
+    assert [r.variant for r in labelled] == ["", "hard"]

@@ -3,6 +3,7 @@
 Each rule has a case it reports and a near case it does not.
 """
 
+import datetime
 from dataclasses import fields
 from decimal import Decimal
 
@@ -10,14 +11,17 @@ import pytest
 
 from ingest.llmstats import (
     AnomalyKind,
+    BenchmarkRecord,
     LicenceRecord,
     ModelRecord,
     OfferingRecord,
     ResultRecord,
+    with_distinct_names,
 )
 from ingest.plausibility import (
     implausible_values,
     licences_at_odds_with_family,
+    likely_variants,
     mixed_measures,
     name_size,
     names_error_rate,
@@ -361,3 +365,60 @@ def test_one_measure_only_is_not_mixed() -> None:
 
     assert mixed_measures(only_errors, {}) == []
     assert mixed_measures(only_accuracies, {}) == []
+
+
+def make_benchmark(slug: str, name: str, **values) -> BenchmarkRecord:
+    data = _defaults(BenchmarkRecord) | {
+        "file": f"data/benchmarks/{slug}.json",
+        "slug": slug,
+        "name": name,
+        "categories": (),
+        "max_score": Decimal(1),
+    }
+    return BenchmarkRecord(**(data | values))
+
+
+def test_a_benchmark_named_as_a_set_up_of_another_is_a_likely_variant():
+    benchmarks = [
+        make_benchmark("swe-bench-verified", "SWE-Bench Verified"),
+        make_benchmark("swe-agentless", "SWE-bench Verified (Agentless)"),
+        make_benchmark("swe-placed", "SWE-bench Verified (Multiple Attempts)"),
+        make_benchmark("swe-given", "SWE-bench Verified (Agentic Coding)", parent_slug="x"),
+        # A hyphenated name is mostly a benchmark of its own: not reported.
+        make_benchmark("mmlu", "MMLU"),
+        make_benchmark("mmlu-pro", "MMLU-Pro"),
+    ]
+    found = likely_variants(benchmarks, frozenset({"swe-placed"}))
+    assert [(a.kind, a.file) for a in found] == [
+        (AnomalyKind.LIKELY_VARIANT, "data/benchmarks/swe-agentless.json")
+    ]
+    assert "variant of 'SWE-Bench Verified' (swe-bench-verified)" in found[0].message
+
+
+def test_models_named_alike_are_named_apart_by_month_day_or_id():
+    models = [
+        make_model("c-0620", "Claude", release_date=datetime.date(2024, 6, 20)),
+        make_model("c-1022", "claude", release_date=datetime.date(2024, 10, 22)),
+        make_model("g-a", "G", release_date=datetime.date(2024, 5, 1)),
+        make_model("g-b", "G", release_date=datetime.date(2024, 5, 13)),
+        make_model("h-a", "H", release_date=None),
+        make_model("h-b", "H", release_date=None),
+        make_model("solo", "Solo"),
+        make_model("new", "Kept"),
+    ]
+    anomalies = []
+    # "Kept" is also the name of a model the database has and the source does not.
+    named = with_distinct_names(models, {"old": "Kept", "solo": "Solo"}, anomalies)
+    assert [model.name for model in named] == [
+        "Claude (Jun 2024)",
+        "claude (Oct 2024)",
+        "G (1 May 2024)",
+        "G (13 May 2024)",
+        "H (h-a)",
+        "H (h-b)",
+        "Solo",
+        "Kept (new)",
+    ]
+    assert {anomaly.kind for anomaly in anomalies} == {AnomalyKind.SHARED_NAME}
+    assert len(anomalies) == 7
+    assert "also the name of old" in anomalies[-1].message

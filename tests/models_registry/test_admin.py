@@ -1,4 +1,5 @@
 import pytest
+from django.core.exceptions import ValidationError
 
 from benchmarks.models import Result
 from models_registry.models import AIModel, License, Offering, Organization, Provider
@@ -120,3 +121,16 @@ def test_ai_model_search_and_filters(client):
     assert listed({"organization__id__exact": anthropic.pk}) == {claude}
     assert listed({"license__id__exact": closed_license.pk}) == {claude}
     assert listed({"release_date__year": "2025"}) == {claude, llama}
+
+
+def test_a_model_cannot_take_another_models_name_in_any_case():
+    """What the admin's form checks (ModelForm validates the model's constraints): pages
+    list models by name, so two alike could not be told apart."""
+    existing = make_ai_model(name="Claude 3.5 Sonnet (Oct 2024)")
+    twin = AIModel(
+        slug="twin", name="claude 3.5 sonnet (oct 2024)", organization=existing.organization
+    )
+    with pytest.raises(ValidationError, match="add what tells them apart"):
+        twin.validate_constraints()
+    twin.name = "Claude 3.5 Sonnet (Jun 2024)"
+    twin.validate_constraints()

@@ -6,6 +6,7 @@ First the pure shaping (models_registry/comparison.py, no database), then the pa
 import datetime
 import json
 import re
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -171,6 +172,24 @@ def best(model, benchmark, normalized, *, name=None, higher=True, rank=1, count=
         rank=rank,
         model_count=count,
     )
+
+
+def test_a_family_is_one_row_with_each_models_best_labelled_by_variant():
+    """SWE-bench Verified and its "Agentless" set-up: one row; a model's better result,
+    wherever it was measured, labelled with its variant."""
+    agentless = dict(family_id=1, family_slug="b1", family_name="Bench 1", variant="Agentless")
+    scores = [
+        best(10, 1, "0.70", rank=1, count=3),
+        replace(best(10, 2, "0.75", rank=1, count=1), **agentless),
+        best(20, 1, "0.72", rank=1, count=3),
+    ]
+    rows = compare_benchmarks([10, 20], scores).shared
+    assert [(row.slug, row.name, row.has_variants) for row in rows] == [("b1", "Bench 1", True)]
+    cells = rows[0].cells
+    assert [(c.best_score.normalized_score, c.best_score.variant, c.best) for c in cells] == [
+        (D("0.75"), "Agentless", True),
+        (D("0.72"), "", False),
+    ]
 
 
 def test_best_marks_respects_the_direction_and_marks_ties():
