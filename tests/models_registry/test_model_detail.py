@@ -609,7 +609,8 @@ def test_last_updated_is_the_latest_of_model_results_and_offerings(
 
     def shown() -> str:
         content = client.get(URL).content.decode()
-        return re.search(r'Last updated <time datetime="[^"]+">([^<]+)</time>', content)[1]
+        changed = r'Last changed on Benchboard <time datetime="[^"]+">([^<]+)</time>'
+        return re.search(changed, content)[1]
 
     set_times(model_day=20, result_day=10, offering_day=5)
     assert shown() == "20 Jun 2025"

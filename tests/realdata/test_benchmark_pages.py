@@ -124,6 +124,8 @@ def test_pages_show_when_results_were_published_not_when_they_were_imported(clie
     words = text(client.get("/benchmarks/gpqa/").content.decode())
     assert "Newest result published 15 Oct 2025" in words
     assert "Last updated" not in words
+    model = text(client.get("/models/gpt-5-2025-08-07/").content.decode())
+    assert "Last updated" not in model and "Last changed on Benchboard" in model
     home = client.get("/").content.decode()
     latest = home.split('id="home-results"')[1]
     dates = re.findall(r'<time datetime="(\d{4}-\d{2}-\d{2})">', latest)
