@@ -1,9 +1,12 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from benchmarks.models import Benchmark, Category, Result
+from benchmarks.models import Benchmark, Category, Result, ResultConflict
+from benchmarks.services import ConflictAlreadySettled, settle_conflict
 from models_registry.admin import RECORD_FIELDSET, AddThroughFormInline, HistoryAdmin
+from sources.models import CURATORS, standard_source
 
 
 class BenchmarkResultInline(AddThroughFormInline):
@@ -108,8 +111,15 @@ class ResultAdmin(HistoryAdmin):
         "recorded_on",
         "updated_at",
     )
-    list_select_related = ("ai_model", "benchmark")
-    list_filter = ("status", "benchmark__categories", "ai_model__organization", "updated_at")
+    list_select_related = ("ai_model", "benchmark", "source")
+    list_filter = (
+        "status",
+        "source",
+        ("withdrawn_at", admin.EmptyFieldListFilter),
+        "benchmark__categories",
+        "ai_model__organization",
+        "updated_at",
+    )
     search_fields = (
         "ai_model__slug",
         "ai_model__name",
@@ -120,17 +130,139 @@ class ResultAdmin(HistoryAdmin):
     ordering = ("-updated_at",)
     date_hierarchy = "recorded_on"
     autocomplete_fields = ("ai_model", "benchmark")
-    readonly_fields = ("source_record_id", "created_at", "updated_at")
+    readonly_fields = (
+        "source_record",
+        "source_record_id",
+        "retrieved_at",
+        "withdrawn_at",
+        "source_values",
+        "created_at",
+        "updated_at",
+    )
     fieldsets = (
         (None, {"fields": ("ai_model", "benchmark", "analysis_method")}),
         ("Score", {"fields": ("score", "normalized_score")}),
-        ("Source", {"fields": ("source_url", "recorded_on", "source_record_id")}),
+        (
+            "Source",
+            {
+                "fields": (
+                    "source",
+                    "source_url",
+                    "recorded_on",
+                    "source_record",
+                    "source_record_id",
+                    "retrieved_at",
+                    "withdrawn_at",
+                    "source_values",
+                )
+            },
+        ),
         ("Verification", {"fields": ("status", "verified_by", "verified_on", "notes")}),
         RECORD_FIELDSET,
     )
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict:
+        # A result a curator enters is the curators' own, unless they name its source.
+        return {"source": standard_source(CURATORS).pk} | super().get_changeform_initial_data(
+            request
+        )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Result]:
         # A result's name shows its model and benchmark, and autocomplete lists and
         # delete pages print it once per row. (The changelist then skips
         # list_select_related, so both name the same relations.)
         return super().get_queryset(request).select_related(*self.list_select_related)
+
+
+class SettleForm(forms.ModelForm):
+    """A curator's decision on a conflict, with the public reason its change log shows."""
+
+    decision = forms.ChoiceField(
+        choices=[
+            ("keep", "Keep ours (the curated value stays)"),
+            ("take", "Take the source's value"),
+        ],
+        widget=forms.RadioSelect,
+        help_text="For a result given twice, keeping ours stores neither value: enter the "
+        "right one as a result if there is one.",
+    )
+    settle_reason = forms.CharField(
+        label="Public reason",
+        max_length=ResultConflict._meta.get_field("reason").max_length,
+        help_text="Shown in the change log of the result's pages.",
+    )
+
+    class Meta:
+        model = ResultConflict
+        fields = ()
+
+
+@admin.register(ResultConflict)
+class ResultConflictAdmin(admin.ModelAdmin):
+    """What imports could not decide: settled here, one at a time, with a reason."""
+
+    form = SettleForm
+    list_display = (
+        "ai_model",
+        "benchmark",
+        "analysis_method",
+        "kind",
+        "field",
+        "ours",
+        "theirs",
+        "status",
+        "source",
+        "created_at",
+    )
+    list_select_related = ("ai_model", "benchmark", "source")
+    list_filter = ("status", "kind", "source", "created_at")
+    search_fields = ("ai_model__slug", "ai_model__name", "benchmark__slug", "benchmark__name")
+    ordering = ("-created_at",)
+    readonly_fields = (
+        "kind",
+        "status",
+        "result",
+        "ai_model",
+        "benchmark",
+        "analysis_method",
+        "source",
+        "field",
+        "ours",
+        "theirs",
+        "theirs_normalized",
+        "run",
+        "created_at",
+        "reason",
+        "settled_by",
+        "settled_at",
+    )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        # A settled conflict is a record: viewed, not changed.
+        settled = isinstance(obj, ResultConflict) and obj.status != ResultConflict.Status.OPEN
+        return not settled and super().has_change_permission(request, obj)
+
+    def get_fields(self, request: HttpRequest, obj: ResultConflict | None = None) -> list:
+        fields = list(self.readonly_fields)
+        if self.has_change_permission(request, obj):
+            fields += ["decision", "settle_reason"]
+        return fields
+
+    def save_model(self, request: HttpRequest, obj: ResultConflict, form, change: bool) -> None:
+        if "decision" not in form.cleaned_data:
+            return
+        try:
+            settle_conflict(
+                obj,
+                take_source=form.cleaned_data["decision"] == "take",
+                curator=request.user,
+                reason=form.cleaned_data["settle_reason"],
+            )
+        except ConflictAlreadySettled as error:
+            messages.error(request, str(error))

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from benchmarks.models import NORMALIZED_PLACES
+from benchmarks.models import NORMALIZED_PLACES, source_text
 from benchmarks.ranking import competition_ranks, merit
 from pages.formatting import count_of, format_on_scale, format_result, join_words, with_article
 from pages.listing import Column
@@ -45,6 +45,11 @@ class Row:
     source_url: str
     benchmark_slug: str = ""
     benchmark_name: str = ""
+    source_slug: str = ""
+    source_name: str = ""
+    # What the source last said of each field (Result.source_values).
+    source_values: dict | None = None
+    withdrawn_at: datetime.datetime | None = None
     rank: int | None = None
     # On a benchmark family's page, the variant a result was measured on ("Agentless"),
     # empty for the benchmark itself.
@@ -62,11 +67,23 @@ class Row:
         return self.status == "verified"
 
     @property
+    def source_score(self) -> str | None:
+        """The score its source gives, when curators corrected it; else None."""
+        return corrected_from(self.score, self.source_values)
+
+    @property
     def cost(self) -> Decimal | None:
         """Input plus output price per million tokens, for sorting by cost."""
         if self.input_usd_per_million is None or self.output_usd_per_million is None:
             return None
         return self.input_usd_per_million + self.output_usd_per_million
+
+
+def corrected_from(score: Decimal, source_values: dict | None) -> str | None:
+    """The score a result's source gives (as the source wrote it) when curators corrected
+    it, so that a page shows both; None when the score is the source's own."""
+    said = (source_values or {}).get("score")
+    return said if said and said != source_text(score) else None
 
 
 def rows_from_columns(

@@ -248,6 +248,10 @@ _LEADERBOARD_SOURCES: dict[str, str | F] = {
     "source_url": "source_url",
     "benchmark_slug": F("benchmark__slug"),
     "benchmark_name": F("benchmark__name"),
+    "source_slug": F("source__slug"),
+    "source_name": F("source__name"),
+    "source_values": "source_values",
+    "withdrawn_at": "withdrawn_at",
 }
 LEADERBOARD_COLUMNS = tuple(_LEADERBOARD_SOURCES)
 
@@ -289,6 +293,31 @@ class ResultQuerySet(models.QuerySet):
         """The results recorded most recently at their source first (the date a lab or an
         evaluator published them, not when Benchboard imported them); undated ones last."""
         return self.filter(recorded_on__isnull=False).order_by("-recorded_on", "-pk")
+
+
+# The fields of a result its source gives, which the import writes and curators may
+# correct (Result.source_values keeps what the source last said of each).
+SOURCE_FIELDS = (
+    "score",
+    "status",
+    "verified_by",
+    "verified_on",
+    "notes",
+    "source_url",
+    "recorded_on",
+)
+
+
+def source_text(value: object) -> str:
+    """A value as Result.source_values keeps it: Decimals without padding ("0.857"),
+    dates in ISO 8601, nothing as ""."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
 
 
 class Result(TimestampedModel):
@@ -333,16 +362,42 @@ class Result(TimestampedModel):
         editable=False,
         help_text="The record id in the imported source (not unique there).",
     )
+    source = models.ForeignKey(
+        "sources.Source",
+        on_delete=models.PROTECT,
+        related_name="results",
+        help_text="Where the result comes from: an imported dataset, curators, submissions.",
+    )
+    source_record = models.CharField(
+        max_length=URL_MAX_LENGTH,
+        blank=True,
+        editable=False,
+        help_text="The file and record of the source it was read from.",
+    )
+    retrieved_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When its source was last read."
+    )
+    withdrawn_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When its source stopped giving it (it is kept, marked withdrawn).",
+    )
+    # What the source last said of each of SOURCE_FIELDS (source_text): a field that
+    # differs from it was changed by curators, and an import does not undo it.
+    source_values = models.JSONField(default=dict, blank=True, editable=False)
 
     objects = ResultQuerySet.as_manager()
-    history = history()
+    # The source's bookkeeping is not curated data: no history of its own.
+    history = history(excluded=["source_values", "retrieved_at"])
 
     class Meta:
         ordering = ["benchmark__name", "-normalized_score"]
         constraints = [
+            # Two sources reporting the same measurement are two results.
             models.UniqueConstraint(
-                fields=["ai_model", "benchmark", "analysis_method"],
-                name="result_model_benchmark_method_unique",
+                fields=["ai_model", "benchmark", "analysis_method", "source"],
+                name="result_model_benchmark_method_source_unique",
             ),
             models.CheckConstraint(condition=Q(score__gte=0), name="result_score_not_negative"),
             # SQLite keeps decimals as floats (15 significant digits): a larger score
@@ -380,3 +435,57 @@ class Result(TimestampedModel):
     def __str__(self) -> str:
         method = f" ({self.analysis_method})" if self.analysis_method else ""
         return f"{self.ai_model} on {self.benchmark}{method}: {self.score}"
+
+
+class ResultConflict(models.Model):
+    """What an import could not decide alone, kept for curators to settle in the admin.
+
+    - CHANGED: curators corrected a field of a result, and its source later changed that
+      field too. The import kept ours; "theirs" is the source's new value.
+    - REPEATED: one import gave the same result (model, benchmark, method) twice with
+      different values; neither was stored. "theirs" lists both.
+    """
+
+    class Kind(models.TextChoices):
+        CHANGED = "changed", "Changed by curators and by the source"
+        REPEATED = "repeated", "Given twice in one import"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        KEPT_OURS = "kept_ours", "Kept ours"
+        TOOK_SOURCE = "took_source", "Took the source's"
+
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    status = models.CharField(max_length=11, choices=Status.choices, default=Status.OPEN)
+    result = models.ForeignKey(
+        Result, on_delete=models.CASCADE, related_name="conflicts", null=True, blank=True
+    )
+    ai_model = models.ForeignKey(AIModel, on_delete=models.CASCADE, verbose_name="AI model")
+    benchmark = models.ForeignKey(Benchmark, on_delete=models.CASCADE)
+    analysis_method = models.CharField(max_length=255, blank=True)
+    source = models.ForeignKey("sources.Source", on_delete=models.PROTECT)
+    field = models.CharField(max_length=50, blank=True)
+    ours = models.TextField(blank=True, help_text="Our value when the source changed it.")
+    theirs = models.TextField(help_text="What the source says.")
+    # The normalized score of the source's new score, by the import's rule.
+    theirs_normalized = models.DecimalField(max_digits=7, decimal_places=6, null=True, blank=True)
+    run = models.ForeignKey(
+        "sources.ImportRun", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    reason = models.CharField(max_length=100, blank=True, help_text="Shown in the change log.")
+    settled_at = models.DateTimeField(null=True, blank=True)
+    settled_by = models.ForeignKey(
+        "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # Open conflicts first in the admin, and a result's on its pages.
+            models.Index(fields=["status", "-created_at"], name="conflict_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        what = f" {self.field}" if self.field else ""
+        return f"{self.ai_model} on {self.benchmark}{what}: {self.get_kind_display().lower()}"

@@ -1,4 +1,5 @@
-"""Keeping each benchmark's result stats: the one service every writer of results calls.
+"""Keeping each benchmark's result stats: the one service every writer of results calls;
+and settling the conflicts an import leaves between curators and a source.
 
 Benchmark.model_count, scored_model_count and results_updated_at are read by the pages
 that order, rank or list benchmarks. Every write that can change them refreshes them in
@@ -15,12 +16,15 @@ says at each writer what it changes. tests/conftest.py checks after every test t
 stored stats are what the results say, so a writer that forgets fails the suite.
 """
 
+import datetime
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 
 from django.db import models, transaction
+from django.utils import timezone
 
-from benchmarks.models import Benchmark, Result, model_count, results_updated_at
+from benchmarks.models import Benchmark, Result, ResultConflict, model_count, results_updated_at
 from models_registry.models import AIModel
 
 
@@ -84,3 +88,58 @@ def result_stats_refreshed(
     yield
     # After a save, where the instances now are is in memory: no second query.
     refresh_result_stats(touched if deleting else touched | _held_benchmarks(instances))
+
+
+# --- Conflicts between curators and a source ----------------------------------------------
+
+
+class ConflictAlreadySettled(Exception):
+    pass
+
+
+def _from_text(name: str, text: str) -> object:
+    """A Result field's value from what source_values and conflicts keep (source_text)."""
+    if name in {"verified_on", "recorded_on"}:
+        return datetime.date.fromisoformat(text) if text else None
+    if name == "score":
+        return Decimal(text)
+    return text
+
+
+@transaction.atomic
+def settle_conflict(
+    conflict: ResultConflict, *, take_source: bool, curator: models.Model, reason: str
+) -> ResultConflict:
+    """Settle a conflict, with the public reason its change log shows.
+
+    A result that curators and its source both changed keeps our value (take_source
+    False) or takes the source's (True); either way the source's value becomes what the
+    source last said, so a later import of the same value raises nothing again. A result
+    given twice by one import is only marked settled: curators enter the right one in the
+    admin if there is one. The conflict is locked first: two curators cannot both settle it.
+    """
+    conflict = ResultConflict.objects.select_for_update().get(pk=conflict.pk)
+    if conflict.status != ResultConflict.Status.OPEN:
+        raise ConflictAlreadySettled(f"This conflict was settled already: {conflict.status}.")
+    result = conflict.result
+    if conflict.kind == ResultConflict.Kind.CHANGED and result is not None:
+        result = Result.objects.select_for_update().get(pk=result.pk)
+        result.source_values = {**result.source_values, conflict.field: conflict.theirs}
+        if take_source:
+            setattr(result, conflict.field, _from_text(conflict.field, conflict.theirs))
+            if conflict.field == "score":
+                result.normalized_score = conflict.theirs_normalized
+            result._change_reason = reason
+            result._history_user = curator
+            with result_stats_refreshed([result]):
+                result.save()
+        else:
+            result.save(update_fields=["source_values"])
+    conflict.status = (
+        ResultConflict.Status.TOOK_SOURCE if take_source else ResultConflict.Status.KEPT_OURS
+    )
+    conflict.reason = reason
+    conflict.settled_by = curator
+    conflict.settled_at = timezone.now()
+    conflict.save()
+    return conflict

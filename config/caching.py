@@ -135,7 +135,14 @@ def code_version() -> str:
         *base.glob("templates/**/*.txt"),
         *(
             path
-            for app in ("config", "pages", "benchmarks", "models_registry", "submissions")
+            for app in (
+                "config",
+                "pages",
+                "benchmarks",
+                "models_registry",
+                "sources",
+                "submissions",
+            )
             for path in (base / app).glob("**/*.py")
         ),
         Path(settings.STATIC_ROOT) / "staticfiles.json",

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "models_registry",
+    "sources",
     "benchmarks",
     "submissions",
     "pages",

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from benchmarks.models import Benchmark, Category
 from models_registry.models import AIModel, Organization, Provider
+from sources.models import Source
 
 
 class StaticSitemap(Sitemap):
@@ -23,6 +24,7 @@ class StaticSitemap(Sitemap):
             "models_registry:list",
             "organizations:list",
             "providers:list",
+            "sources:list",
         ]
 
     def location(self, item: str) -> str:
@@ -82,6 +84,16 @@ class ProviderSitemap(Sitemap):
         return item.updated_at
 
 
+class SourceSitemap(Sitemap):
+    changefreq = "weekly"
+
+    def items(self) -> QuerySet[Source]:
+        return Source.objects.only("slug", "updated_at").order_by("pk")
+
+    def lastmod(self, item: Source):
+        return item.updated_at
+
+
 SITEMAPS = {
     "pages": StaticSitemap,
     "benchmarks": BenchmarkSitemap,
@@ -89,4 +101,5 @@ SITEMAPS = {
     "models": AIModelSitemap,
     "organizations": OrganizationSitemap,
     "providers": ProviderSitemap,
+    "sources": SourceSitemap,
 }

@@ -13,6 +13,7 @@ urlpatterns = [
     path("organizations/", include("models_registry.urls_organizations")),
     path("providers/", include("models_registry.urls_providers")),
     path("compare/", include("models_registry.urls_compare")),
+    path("sources/", include("sources.urls")),
     path("", include("submissions.urls")),
     path("robots.txt", views.robots_txt, name="robots-txt"),
     path("favicon.ico", views.favicon, name="favicon"),

@@ -36,6 +36,7 @@ from models_registry.models import (
     Organization,
     Provider,
 )
+from sources.models import DEMO, Source, standard_source
 
 DEFAULT_MODELS = 60
 DEFAULT_BENCHMARKS = 40
@@ -1254,6 +1255,7 @@ def build_result(
     return Result(
         ai_model=ai_model,
         benchmark=target,
+        source_id=None,  # the demo's, set as it is saved (save_results): no default looked up
         score=score,
         normalized_score=target.normalized(score),
         analysis_method=method,
@@ -1308,7 +1310,7 @@ def save_demo(data: DemoData) -> DemoSummary:
         batch_size=BATCH_SIZE,
     )
     with_history(Offering, data.offerings)
-    results = save_results(data.results)
+    results = save_results(data.results, source=standard_source(DEMO))
     return DemoSummary(
         organizations=len(data.organizations),
         licenses=licenses,
@@ -1321,15 +1323,22 @@ def save_demo(data: DemoData) -> DemoSummary:
     )
 
 
-def save_results(results: Iterator[Result]) -> int:
-    """Written batch by batch as they are generated, so memory stays flat."""
+def _from(source: Source, results: Sequence[Result]) -> Sequence[Result]:
+    for result in results:
+        result.source = source
+    return results
+
+
+def save_results(results: Iterator[Result], *, source: Source) -> int:
+    """Written batch by batch as they are generated, so memory stays flat; each names the
+    demo data as its source."""
     # Hundreds of thousands of short-lived instances make the garbage collector re-scan
     # every long-lived object again and again; frozen, those are skipped (about a tenth
     # of the run time at 2000 models).
     gc.freeze()
     try:
         count = sum(
-            len(Result.objects.bulk_create(batch))
+            len(Result.objects.bulk_create(_from(source, batch)))
             for batch in itertools.batched(results, BATCH_SIZE)
         )
     finally:

@@ -320,6 +320,8 @@ class ImportPlan:
     anomalies: list[Anomaly]
     conflicting_offerings: set[tuple[str, str]]
     conflicting_results: set[tuple[str, str, str]]
+    # The records of each result given twice with different values (not stored).
+    repeated_results: dict[tuple[str, str, str], list[ResultRecord]] = field(default_factory=dict)
 
 
 # The normalized score ----------------------------------------------------------------
@@ -1150,6 +1152,10 @@ def plan_import(tree: SourceTree, known: KnownRows) -> ImportPlan:
         anomalies=anomalies,
         conflicting_offerings=conflicting_offerings,
         conflicting_results=conflicting_results,
+        repeated_results={
+            key: [record for record in tree.results if record.key == key]
+            for key in conflicting_results
+        },
     )
 
 

@@ -1,9 +1,9 @@
-"""Writes that span several models: the LLM Stats import."""
+"""Writes that span several models: the LLM Stats import, and the record of its runs."""
 
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,14 @@ from simple_history.utils import (
 )
 
 from benchmarks.changelog import IMPORT_REASON
-from benchmarks.models import Benchmark, Category, Result
+from benchmarks.models import (
+    SOURCE_FIELDS,
+    Benchmark,
+    Category,
+    Result,
+    ResultConflict,
+    source_text,
+)
 from benchmarks.services import refresh_result_stats
 from config.caching import data_changed
 from ingest.llmstats import (
@@ -29,6 +36,34 @@ from ingest.llmstats import (
     read_tree,
 )
 from models_registry.models import AIModel, License, Offering, Organization, Provider
+from sources.models import ImportRun, RunAnomaly, Source
+
+# The LLM Stats open data, as the source its results name (/sources/llm-stats/).
+LLMSTATS_SOURCE_SLUG = "llm-stats"
+LLMSTATS_SOURCE = {
+    "name": "LLM Stats",
+    "kind": Source.Kind.DATASET,
+    "url": "https://github.com/JonathanChavezTamales/llm-leaderboard",
+    "description": "The open data behind llm-stats.com: models, their prices at API "
+    "providers, and benchmark results, most of them the labs' own claims.",
+    "licence": "CC BY 4.0",
+    "licence_url": "https://creativecommons.org/licenses/by/4.0/",
+    "attribution": "LLM Stats",
+    "updated_upstream": False,
+    "frozen_since": date(2025, 10, 1),
+}
+
+
+def llmstats_source() -> Source:
+    """The LLM Stats source, made or brought up to date with what Benchboard knows of it."""
+    source, created = Source.objects.get_or_create(
+        slug=LLMSTATS_SOURCE_SLUG, defaults=LLMSTATS_SOURCE
+    )
+    if not created and any(getattr(source, k) != v for k, v in LLMSTATS_SOURCE.items()):
+        for name, value in LLMSTATS_SOURCE.items():
+            setattr(source, name, value)
+        source.save()
+    return source
 
 
 @dataclass
@@ -36,20 +71,29 @@ class KindCounts:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    # Rows the files do not mention: curators' additions, or records the source dropped.
+    # Rows the files do not mention: curators' additions, or records the source dropped
+    # (a result of the source it no longer gives is marked withdrawn, never deleted).
     only_in_database: int = 0
+    # Results this run found withdrawn from the source, marked so now.
+    withdrawn: int = 0
 
 
 @dataclass
 class ImportReport:
-    root: Path
+    root: Path | str  # what was read: a folder, an archive or a URL
     dry_run: bool
     counts: dict[str, KindCounts] = field(default_factory=dict)
     anomalies: list[Anomaly] = field(default_factory=list)
+    # Curators' corrections the source changed again, and results given twice: kept for
+    # curators to settle (the admin's result conflicts).
+    conflicts: list[ResultConflict] = field(default_factory=list)
+    run: ImportRun | None = None
 
     @property
     def changed(self) -> bool:
-        return any(count.created or count.updated for count in self.counts.values())
+        return any(
+            count.created or count.updated or count.withdrawn for count in self.counts.values()
+        )
 
     def anomaly_counts(self) -> Counter[str]:
         return Counter(str(anomaly.kind) for anomaly in self.anomalies)
@@ -58,15 +102,18 @@ class ImportReport:
         mode = " (dry run: nothing was saved)" if self.dry_run else ""
         lines = [
             f"LLM Stats import from {self.root}{mode}",
-            f"{'':15}{'created':>9}{'updated':>9}{'unchanged':>11}{'only in database':>18}",
+            f"{'':15}{'created':>9}{'updated':>9}{'unchanged':>11}{'only in database':>18}"
+            f"{'withdrawn':>11}",
         ]
         for kind, count in self.counts.items():
             lines.append(
                 f"{kind:15}{count.created:>9}{count.updated:>9}{count.unchanged:>11}"
-                f"{count.only_in_database:>18}"
+                f"{count.only_in_database:>18}{count.withdrawn:>11}"
             )
         verb = "Would change" if self.dry_run else "Changed"
         lines.append(f"{verb}: {'yes' if self.changed else 'nothing'}")
+        lines.append(f"Conflicts for curators: {len(self.conflicts)}")
+        lines += [f"  {_describe_conflict(conflict)}" for conflict in self.conflicts]
         lines.append(f"Anomalies: {len(self.anomalies)}")
         lines += [f"  {kind}: {number}" for kind, number in sorted(self.anomaly_counts().items())]
         lines += [f"  {anomaly}" for anomaly in self.anomalies]
@@ -74,30 +121,103 @@ class ImportReport:
 
 
 @transaction.atomic
-def import_llmstats(*, root: Path, dry_run: bool = False) -> ImportReport:
+def import_llmstats(
+    *,
+    root: Path,
+    dry_run: bool = False,
+    location: str = "",
+    sha256: str = "",
+    command: str = "import_llmstats",
+) -> ImportReport:
     """Create or update every record of an LLM Stats tree; never delete anything.
 
     Malformed files raise LLMStatsDataError before anything is written. Rows are
     matched on natural keys (slugs; model and provider for offerings; model,
-    benchmark and analysis method for results), loaded table by table and written
-    with bulk queries, so a second run of the same files changes nothing. Each row
-    it creates or changes of a model that keeps history gets a history record whose
-    reason is IMPORT_REASON. A dry run does all of it and then rolls back.
+    benchmark and analysis method within the source for results), loaded table by
+    table and written with bulk queries, so a second run of the same files changes
+    nothing. Each row it creates or changes of a model that keeps history gets a
+    history record whose reason is IMPORT_REASON.
+
+    A result's fields that curators changed stay (see _Importer.results). The run is
+    recorded (sources.ImportRun: location is what was read, sha256 its digest), with its
+    anomalies and conflicts. A dry run does all of it and then rolls back.
     """
+    started = timezone.now()
+    source = llmstats_source()
     tree = read_tree(root)
-    rows = _Rows.load()
+    rows = _Rows.load(source)
     plan = plan_import(tree, rows.known())
-    importer = _Importer(rows=rows, plan=plan, now=timezone.now())
+    importer = _Importer(rows=rows, plan=plan, now=started, source=source)
     report = ImportReport(root=root, dry_run=dry_run, anomalies=plan.anomalies)
     report.counts = importer.run()
+    report.conflicts = importer.conflicts
     # Bulk writes send no signals: the benchmarks' result stats are refreshed here.
     refresh_result_stats()
     if dry_run:
         transaction.set_rollback(True)
-    else:
-        # Bulk writes send no signals: cached pages learn of them here.
-        data_changed()
+        return report
+    # The date of the source's data: its newest result's.
+    newest = max(
+        (result.recorded_on for result in plan.results if result.recorded_on), default=None
+    )
+    if newest and newest != source.data_date:
+        source.data_date = newest
+        source.save(update_fields=["data_date", "updated_at"])
+    report.run = record_run(
+        source=source,
+        report=report,
+        command=command,
+        location=location or str(root),
+        sha256=sha256,
+        started_at=started,
+    )
+    # Bulk writes send no signals: cached pages learn of them here.
+    data_changed()
     return report
+
+
+def record_run(
+    *,
+    source: Source,
+    report: ImportReport,
+    command: str,
+    location: str,
+    sha256: str,
+    started_at: datetime,
+) -> ImportRun:
+    """Store the run: what it read, when, its counts, anomalies and conflicts."""
+    run = ImportRun.objects.create(
+        source=source,
+        command=command,
+        location=location,
+        sha256=sha256,
+        started_at=started_at,
+        finished_at=timezone.now(),
+        changed=report.changed,
+        counts={kind: asdict(count) for kind, count in report.counts.items()},
+        anomaly_count=len(report.anomalies),
+        conflict_count=len(report.conflicts),
+    )
+    RunAnomaly.objects.bulk_create(
+        RunAnomaly(run=run, kind=str(anomaly.kind), file=anomaly.file, message=anomaly.message)
+        for anomaly in report.anomalies
+    )
+    for conflict in report.conflicts:
+        conflict.run = run
+    ResultConflict.objects.bulk_create(report.conflicts)
+    return run
+
+
+def _describe_conflict(conflict: ResultConflict) -> str:
+    key = f"{conflict.ai_model.slug} on {conflict.benchmark.slug}"
+    if conflict.analysis_method:
+        key += f" ({conflict.analysis_method})"
+    if conflict.kind == ResultConflict.Kind.REPEATED:
+        return f"{key}: given twice, neither stored: {conflict.theirs}"
+    return (
+        f"{key}: {conflict.field} is {conflict.ours} by curators and now "
+        f"{conflict.theirs} at the source: ours kept"
+    )
 
 
 @dataclass
@@ -114,7 +234,7 @@ class _Rows:
     results: dict[tuple[int, int, str], Result]
 
     @classmethod
-    def load(cls) -> "_Rows":
+    def load(cls, source: Source) -> "_Rows":
         return cls(
             licences=_by_slug(License),
             organizations=_by_slug(Organization),
@@ -127,9 +247,14 @@ class _Rows:
             },
             results={
                 (row.ai_model_id, row.benchmark_id, row.analysis_method): row
-                for row in Result.objects.order_by()
+                for row in Result.objects.filter(source=source).order_by()
             },
         )
+
+    def by_id(self, model: type[AIModel] | type[Benchmark]) -> dict[int, Any]:
+        """The models or the benchmarks by id (for the conflicts, which name them)."""
+        rows = self.models if model is AIModel else self.benchmarks
+        return {row.pk: row for row in rows.values()}
 
     def known(self) -> KnownRows:
         return KnownRows(
@@ -161,6 +286,8 @@ class _Importer:
     rows: _Rows
     plan: ImportPlan
     now: datetime
+    source: Source
+    conflicts: list[ResultConflict] = field(default_factory=list)
 
     def run(self) -> dict[str, KindCounts]:
         # Order matters: each kind refers to rows of the kinds before it.
@@ -363,6 +490,15 @@ class _Importer:
         return self._sync(Offering, self.rows.offerings, wanted, mentioned=conflicts)
 
     def results(self) -> KindCounts:
+        """The source's results, matched within the source (another source's result of the
+        same model, benchmark and method is another result).
+
+        A field a curator changed (SOURCE_FIELDS: it differs from what the source last
+        said, Result.source_values) is not undone: when the source still says what it
+        said, ours stays; when the source changed it too, ours stays and a conflict is
+        recorded for curators to settle. A result the source no longer gives is marked
+        withdrawn; one given twice with different values is not stored, and is a conflict.
+        """
         models_, benchmarks = self.rows.models, self.rows.benchmarks
         wanted: dict[tuple[int, int, str], dict[str, Any]] = {}
         for result in self.plan.results:
@@ -372,6 +508,7 @@ class _Importer:
                 "ai_model_id": model_id,
                 "benchmark_id": benchmark_id,
                 "analysis_method": result.analysis_method,
+                "source_id": self.source.pk,
                 "score": result.score,
                 "normalized_score": result.normalized_score,
                 "status": result.status,
@@ -381,12 +518,155 @@ class _Importer:
                 "source_url": result.source_url,
                 "recorded_on": result.recorded_on,
                 "source_record_id": result.source_record_id,
+                "source_record": f"{result.file}, {result.label}",
+                "withdrawn_at": None,
             }
-        conflicts = {
-            (models_[model].pk, benchmarks[benchmark].pk, method)
-            for model, benchmark, method in self.plan.conflicting_results
+        repeated = {
+            (models_[model].pk, benchmarks[benchmark].pk, method): records
+            for (model, benchmark, method), records in self.plan.repeated_results.items()
         }
-        return self._sync(Result, self.rows.results, wanted, mentioned=conflicts)
+        rows = self.rows.results
+        before = set(rows)
+        baselines = {
+            key: {"source_values": _source_values(values)} for key, values in wanted.items()
+        }
+        created = _create_missing(Result, rows, wanted, first_values=baselines)
+        updated = self._update_results(wanted, skip=created)
+        withdrawn = self._withdraw(wanted.keys() | repeated.keys())
+        self._note_repeats(repeated)
+        # When the source was read: bookkeeping, no history and no "updated".
+        Result.objects.filter(pk__in=[rows[key].pk for key in wanted]).update(retrieved_at=self.now)
+        counts = _counts(wanted, before, created, updated, mentioned=repeated.keys())
+        counts.withdrawn = len(withdrawn)
+        return counts
+
+    def _update_results(
+        self, wanted: Mapping[tuple[int, int, str], dict[str, Any]], *, skip: set
+    ) -> set:
+        """Bring the source's existing results up to date without undoing curators (see
+        results()); the keys of those with a visible change."""
+        rows = self.rows.results
+        open_conflicts = set(
+            ResultConflict.objects.filter(
+                source=self.source, status=ResultConflict.Status.OPEN
+            ).values_list("result_id", "field", "theirs")
+        )
+        changed_rows, changed_fields, changed_keys = [], set(), set()
+        bookkeeping = []
+        for key, values in wanted.items():
+            if key in skip:
+                continue
+            row = rows[key]
+            baseline = dict(row.source_values) or _source_values(
+                {name: getattr(row, name) for name in SOURCE_FIELDS}
+            )
+            kept = dict(baseline)
+            differing = []
+            for name, value in values.items():
+                if name == "normalized_score":
+                    continue  # follows the score, below
+                if name not in SOURCE_FIELDS:
+                    if getattr(row, name) != value:
+                        differing.append(name)
+                    continue
+                ours, theirs = source_text(getattr(row, name)), source_text(value)
+                said = baseline.get(name, ours)
+                if ours == said:  # nobody here changed it: the source's value
+                    if theirs != ours:
+                        differing.append(name)
+                    kept[name] = theirs
+                elif theirs == ours:  # curators and the source changed it alike
+                    kept[name] = theirs
+                elif theirs != said and (row.pk, name, theirs) not in open_conflicts:
+                    # Both changed it: ours stays, curators settle it.
+                    conflict = self._changed(row, name, ours, theirs)
+                    if name == "score":
+                        conflict.theirs_normalized = values["normalized_score"]
+                    self.conflicts.append(conflict)
+            score_is_ours = source_text(row.score) != baseline.get("score", source_text(row.score))
+            if not score_is_ours and row.normalized_score != values["normalized_score"]:
+                differing.append("normalized_score")
+            for name in differing:
+                setattr(row, name, values[name])
+            if kept != row.source_values:
+                row.source_values = kept
+                if not differing:
+                    bookkeeping.append(row)
+            if differing:
+                row.updated_at = self.now
+                changed_rows.append(row)
+                changed_fields.update(differing)
+                changed_keys.add(key)
+        if changed_rows:
+            bulk_update_with_history(
+                changed_rows,
+                Result,
+                [*sorted(changed_fields), "source_values", "updated_at"],
+                default_change_reason=IMPORT_REASON,
+            )
+        Result.objects.bulk_update(bookkeeping, ["source_values"])
+        return changed_keys
+
+    def _changed(self, row: Result, name: str, ours: str, theirs: str) -> ResultConflict:
+        return ResultConflict(
+            kind=ResultConflict.Kind.CHANGED,
+            result=row,
+            ai_model=self.rows.by_id(AIModel)[row.ai_model_id],
+            benchmark=self.rows.by_id(Benchmark)[row.benchmark_id],
+            analysis_method=row.analysis_method,
+            source=self.source,
+            field=name,
+            ours=ours,
+            theirs=theirs,
+        )
+
+    def _withdraw(self, given: set) -> set:
+        """Mark the source's results it no longer gives as withdrawn by it (kept, never
+        deleted); the keys of those newly marked."""
+        gone = {
+            key: row
+            for key, row in self.rows.results.items()
+            if key not in given and row.withdrawn_at is None
+        }
+        for row in gone.values():
+            row.withdrawn_at = self.now
+            row.updated_at = self.now
+        if gone:
+            bulk_update_with_history(
+                list(gone.values()),
+                Result,
+                ["withdrawn_at", "updated_at"],
+                default_change_reason=IMPORT_REASON,
+            )
+        return set(gone)
+
+    def _note_repeats(self, repeated: Mapping[tuple[int, int, str], list[Any]]) -> None:
+        """A conflict for each result the source gave twice with different values, with
+        each value and where it was given, unless an open one says the same."""
+        open_repeats = set(
+            ResultConflict.objects.filter(
+                source=self.source,
+                kind=ResultConflict.Kind.REPEATED,
+                status=ResultConflict.Status.OPEN,
+            ).values_list("ai_model_id", "benchmark_id", "analysis_method", "theirs")
+        )
+        for (model_id, benchmark_id, method), records in repeated.items():
+            theirs = "; ".join(
+                f"{source_text(record.score)} ({record.file}, {record.label})" for record in records
+            )
+            if (model_id, benchmark_id, method, theirs) in open_repeats:
+                continue
+            self.conflicts.append(
+                ResultConflict(
+                    kind=ResultConflict.Kind.REPEATED,
+                    result=self.rows.results.get((model_id, benchmark_id, method)),
+                    ai_model=self.rows.by_id(AIModel)[model_id],
+                    benchmark=self.rows.by_id(Benchmark)[benchmark_id],
+                    analysis_method=method,
+                    source=self.source,
+                    theirs=theirs,
+                )
+            )
 
     def _sync[K](
         self,
@@ -467,6 +747,11 @@ def _update_changed[K](
     elif changed_rows:
         model.objects.bulk_update(changed_rows, [*sorted(changed_fields), "updated_at"])
     return changed_keys
+
+
+def _source_values(values: Mapping[str, Any]) -> dict[str, str]:
+    """What Result.source_values keeps of a result's values: its SOURCE_FIELDS as text."""
+    return {name: source_text(values[name]) for name in SOURCE_FIELDS}
 
 
 def has_history(model: type[Model]) -> bool:

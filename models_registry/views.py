@@ -185,6 +185,10 @@ _RESULT_FIELDS = (
     "benchmark__name",
     "benchmark__max_score",
     "benchmark__higher_is_better",
+    "source_values",
+    "withdrawn_at",
+    "source__slug",
+    "source__name",
 )
 
 
@@ -193,7 +197,7 @@ def _model_results(ai_model: AIModel) -> tuple[list[RankedResult], list[Result]]
     and its results without a normalized score, which cannot be ranked (one query)."""
     results = (
         Result.objects.filter(ai_model=ai_model)
-        .select_related("benchmark")
+        .select_related("benchmark", "source")
         .only(*_RESULT_FIELDS)
         .order_by("pk")
     )

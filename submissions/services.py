@@ -32,6 +32,7 @@ from django.utils import timezone
 from benchmarks.models import Benchmark, Result
 from benchmarks.services import result_stats_refreshed
 from pages.formatting import format_score
+from sources.models import SUBMISSIONS, standard_source
 from submissions import notifications
 from submissions.models import DataReport, ResultSubmission
 
@@ -155,10 +156,12 @@ def accept_submission(
 ) -> Result:
     """Publish a submitted result and close the submission as accepted.
 
-    The result with the same model, benchmark and analysis method is updated, or
-    created when there is none. Its score, normalized score (score / max_score),
-    source and date come from the submission; its status is self-reported, or
-    verified (by VERIFIER, today) when the curator checked it. A score above the
+    The result with the same model, benchmark and analysis method among the accepted
+    submissions (their source, sources.models.SUBMISSIONS) is updated, or created when
+    there is none: another source's result of the same measurement stays as it is. Its
+    score, normalized score (score / max_score), source and date come from the submission;
+    its status is self-reported, or verified (by VERIFIER, today) when the curator checked
+    it. A score above the
     benchmark's maximum is refused: nothing is clamped.
     """
     submission = _locked(submission, "benchmark")
@@ -167,14 +170,17 @@ def accept_submission(
     benchmark = submission.benchmark
     normalized = normalized_score(submission.score, benchmark)
 
+    source = standard_source(SUBMISSIONS)
     result = _locked_result(
         ai_model_id=submission.ai_model_id,
         benchmark_id=submission.benchmark_id,
         analysis_method=submission.analysis_method,
+        source=source,
     ) or Result(
         ai_model_id=submission.ai_model_id,
         benchmark=benchmark,
         analysis_method=submission.analysis_method,
+        source=source,
     )
     result.score = submission.score
     result.normalized_score = normalized

@@ -110,5 +110,9 @@ def curators_group(db):
     from django.db import connection
 
     migration = importlib.import_module("submissions.migrations.0002_curators_group")
-    migration.create_curators_group(apps, SimpleNamespace(connection=connection))
+    schema_editor = SimpleNamespace(connection=connection)
+    migration.create_curators_group(apps, schema_editor)
+    importlib.import_module("benchmarks.migrations.0009_curators_conflicts_and_sources").grant(
+        apps, schema_editor
+    )
     return Group.objects.get(name=migration.GROUP_NAME)

@@ -9,6 +9,7 @@ from django.db.models import Model
 from benchmarks.models import Benchmark, Category, Result
 from benchmarks.services import refresh_result_stats, result_stats_refreshed
 from models_registry.models import AIModel, License, Offering, Organization, Provider
+from sources.models import CURATORS, standard_source
 
 _sequence = itertools.count(1)
 
@@ -86,6 +87,8 @@ def make_result(**fields) -> Result:
     fields.setdefault("normalized_score", Decimal(fields["score"]) / fields["benchmark"].max_score)
     fields.setdefault("source_url", "https://example.org/paper")
     fields.setdefault("recorded_on", datetime.date(2025, 1, 1))
+    if "source" not in fields and "source_id" not in fields:
+        fields["source"] = standard_source(CURATORS)
     result = Result.objects.create(**fields)
     refresh_result_stats([result.benchmark_id])
     return result
@@ -113,3 +116,33 @@ def delete(instance: Model) -> None:
     """Delete as the site's writers do, refreshing the result stats it changed."""
     with result_stats_refreshed([instance], deleting=True):
         instance.delete()
+
+
+def make_source(**fields):
+    from sources.models import Source
+
+    n = _next()
+    fields.setdefault("slug", f"source-{n}")
+    fields.setdefault("name", f"Source {n}")
+    return Source.objects.create(**fields)
+
+
+def make_import_run(*, anomalies=(), **fields):
+    """An import run; anomalies are (kind, file, message) triples, recorded with it."""
+    from django.utils import timezone
+
+    from sources.models import ImportRun, RunAnomaly
+
+    if "source" not in fields:
+        fields["source"] = make_source()
+    fields.setdefault("command", "import_llmstats")
+    fields.setdefault("location", "data/llmstats.tar.xz")
+    fields.setdefault("started_at", timezone.now())
+    fields.setdefault("finished_at", fields["started_at"] + datetime.timedelta(seconds=2))
+    fields.setdefault("anomaly_count", len(anomalies))
+    run = ImportRun.objects.create(**fields)
+    RunAnomaly.objects.bulk_create(
+        RunAnomaly(run=run, kind=kind, file=file, message=message)
+        for kind, file, message in anomalies
+    )
+    return run

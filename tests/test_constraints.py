@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 
 from benchmarks.models import Benchmark, Result
 from models_registry.models import AIModel, Offering, Organization
+from sources.models import SUBMISSIONS, standard_source
 from submissions.models import DataReport, ResultSubmission
 from tests.factories import (
     make_ai_model,
@@ -38,7 +39,7 @@ def test_source_ids_with_punctuation_are_valid_slugs():
         make_benchmark(slug=slug).full_clean()
 
 
-def test_one_result_per_model_benchmark_and_method():
+def test_one_result_per_model_benchmark_method_and_source():
     result = make_result(analysis_method="5-shot")
     refused(
         lambda: Result.objects.create(
@@ -46,10 +47,17 @@ def test_one_result_per_model_benchmark_and_method():
             benchmark=result.benchmark,
             analysis_method="5-shot",
             score=Decimal("0.7"),
+            source=result.source,
         )
     )
-    # Another method is another result.
+    # Another method is another result; so is another source's report of the same one.
     make_result(ai_model=result.ai_model, benchmark=result.benchmark, analysis_method="0-shot")
+    make_result(
+        ai_model=result.ai_model,
+        benchmark=result.benchmark,
+        analysis_method="5-shot",
+        source=standard_source(SUBMISSIONS),
+    )
 
 
 @pytest.mark.parametrize(

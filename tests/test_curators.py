@@ -128,15 +128,28 @@ CATALOGUE_MODELS = [
 TICKET_MODELS = ["submissions.datareport", "submissions.resultsubmission"]
 ALL_MODELS = CATALOGUE_MODELS + TICKET_MODELS
 
-EXPECTED_PERMISSIONS = {
-    f"{label}.{action}_{name}"
-    for label, name in (model.split(".") for model in CATALOGUE_MODELS)
-    for action in ("view", "add", "change", "delete")
-} | {
-    f"{label}.{action}_{name}"
-    for label, name in (model.split(".") for model in TICKET_MODELS)
-    for action in ("view", "change", "delete")
-}
+EXPECTED_PERMISSIONS = (
+    {
+        f"{label}.{action}_{name}"
+        for label, name in (model.split(".") for model in CATALOGUE_MODELS)
+        for action in ("view", "add", "change", "delete")
+    }
+    | {
+        f"{label}.{action}_{name}"
+        for label, name in (model.split(".") for model in TICKET_MODELS)
+        for action in ("view", "change", "delete")
+    }
+    | {
+        # Settling what imports leave, and the sources' facts (0009).
+        "benchmarks.view_resultconflict",
+        "benchmarks.change_resultconflict",
+        "sources.view_source",
+        "sources.add_source",
+        "sources.change_source",
+        "sources.view_importrun",
+        "sources.view_runanomaly",
+    }
+)
 
 
 def model_class(dotted: str) -> type:
@@ -153,7 +166,7 @@ def group_permissions() -> set[str]:
 
 def test_curators_group_has_exactly_the_curation_permissions():
     assert group_permissions() == EXPECTED_PERMISSIONS
-    assert len(EXPECTED_PERMISSIONS) == 8 * 4 + 2 * 3
+    assert len(EXPECTED_PERMISSIONS) == 8 * 4 + 2 * 3 + 7
 
 
 def test_curators_group_has_nothing_on_accounts_sessions_or_logs():
@@ -170,6 +183,9 @@ def test_group_migration_reverses_and_reapplies():
 
     migration.create_curators_group(apps, schema_editor)
     migration.create_curators_group(apps, schema_editor)
+    importlib.import_module("benchmarks.migrations.0009_curators_conflicts_and_sources").grant(
+        apps, schema_editor
+    )
     assert group_permissions() == EXPECTED_PERMISSIONS
 
 
@@ -226,6 +242,7 @@ def result_form(result: Result, **changes: object) -> dict[str, object]:
         "analysis_method": result.analysis_method,
         "score": result.score,
         "normalized_score": result.normalized_score,
+        "source": result.source_id,
         "source_url": result.source_url,
         "recorded_on": result.recorded_on,
         "status": result.status,

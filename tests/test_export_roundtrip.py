@@ -32,7 +32,14 @@ from tests.factories import (
 # --natural-foreign --natural-primary --output backup.json.gz. JSON keeps every value
 # exactly but times only to the millisecond (DjangoJSONEncoder); XML would keep the
 # microseconds but its loader strips spaces around text, which real names carry.
-BACKUP_LABELS = ("auth.user", "auth.group", "models_registry", "benchmarks", "submissions")
+BACKUP_LABELS = (
+    "auth.user",
+    "auth.group",
+    "models_registry",
+    "sources",
+    "benchmarks",
+    "submissions",
+)
 BACKUP_EXCLUDE = ["submissions.ratelimitbucket"]
 CATALOGUE = (Organization, License, AIModel, Offering, Category, Benchmark, Result)
 
@@ -51,7 +58,7 @@ def _fresh_content_types():
 
 def backed_up_models() -> list[type[models.Model]]:
     backed_up = [User, Group]
-    for label in ("models_registry", "benchmarks", "submissions"):
+    for label in ("models_registry", "sources", "benchmarks", "submissions"):
         backed_up += [
             m for m in apps.get_app_config(label).get_models() if m is not RateLimitBucket
         ]

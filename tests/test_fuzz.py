@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
+from sources.models import CURATORS, standard_source
 from submissions.models import DataReport, ResultSubmission
 from tests.factories import (
     make_ai_model,
@@ -201,6 +202,7 @@ class HostileInputTests(TestCase):
         cls.result = make_result(ai_model=gpt, benchmark=benchmark)
         make_result(ai_model=claude, benchmark=benchmark, score="0.7")
         make_provider(slug="groq")
+        standard_source(CURATORS)
         report = DataReport.objects.create(
             kind=DataReport.Kind.choices[0][0], description="Off.", benchmark=benchmark
         )
@@ -216,6 +218,7 @@ class HostileInputTests(TestCase):
                 "models_registry:detail": {"slug": "gpt-5"},
                 "organizations:detail": {"slug": "acme"},
                 "providers:detail": {"slug": "groq"},
+                "sources:detail": {"slug": "curators"},
                 "submissions:report-status": {"reference": report.reference},
                 "submissions:submission-status": {"reference": submission.reference},
             }

@@ -8,6 +8,7 @@ from django.contrib.staticfiles import finders
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from sources.models import CURATORS, Source, standard_source
 from tests.factories import (
     make_ai_model,
     make_benchmark,
@@ -52,11 +53,16 @@ def test_sitemap_lists_every_kind_of_page_with_absolute_urls(client):
         "http://testserver/models/": None,
         "http://testserver/organizations/": None,
         "http://testserver/providers/": None,
+        "http://testserver/sources/": None,
         "http://testserver/benchmarks/mbpp+/": "2025-03-04",
         "http://testserver/categories/coding/": "2025-03-04",
         "http://testserver/models/acme-1/": "2025-03-04",
         "http://testserver/organizations/acme/": "2025-03-04",
         "http://testserver/providers/groq/": "2025-03-04",
+    } | {
+        # The sources there are (curators' may have been made already).
+        f"http://testserver/sources/{source.slug}/": source.updated_at.date().isoformat()
+        for source in Source.objects.all()
     }
 
 
@@ -80,11 +86,14 @@ def test_sitemap_query_count_does_not_grow_with_data(client):
             make_provider()
 
     add(3)
+    standard_source(CURATORS)  # (a section without rows skips its select)
     small = _queries(client, "/sitemap.xml")
     add(27)
     # Per section a count and a select (no demo-data check: the sitemap shows no banner).
-    assert _queries(client, "/sitemap.xml") == small == 5 * 2
-    assert len(entries(client.get("/sitemap.xml").content.decode())) == 6 + 30 * 5
+    assert _queries(client, "/sitemap.xml") == small == 6 * 2
+    assert len(entries(client.get("/sitemap.xml").content.decode())) == (
+        7 + 30 * 5 + Source.objects.count()
+    )
 
 
 def test_robots_txt_keeps_crawlers_out_of_private_pages_and_names_the_sitemap(client):

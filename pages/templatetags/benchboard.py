@@ -195,6 +195,20 @@ def _bar(normalized: Decimal) -> str:
     return text[1:] if text.startswith("0.") else text
 
 
+def _source_link(name: str, slug: str, url: str) -> str:
+    """A result's source by name, linked to where it published the result, else to the
+    source's page. Its row says whose result it is (a table's row gives a link its
+    context), so the name alone is the link's text."""
+    href = url or (_url_of_slug("sources:detail")(slug) if slug else "")
+    text = html.escape(name or "Source")
+    return f'<a href="{html.escape(href)}" rel=nofollow>{text}</a>' if href else NO_VALUE
+
+
+def _corrected(said: str) -> str:
+    """The mark of a score curators corrected, with what its source says."""
+    return f' <span class="corrected">corrected by curators; source: {html.escape(said)}</span>'
+
+
 def _status_badge(status: str, label: str, *, compact: bool = False) -> str:
     """A result's status as a badge; compact, in a leaderboard's rows, without the base
     class (benchmark.css styles its badge-* spans as badges): six bytes a badge."""
@@ -231,6 +245,8 @@ def leaderboard_rows(
         name = html.escape(row.model_name)
         variant = f' <span class="variant">{html.escape(row.variant)}</span>' if row.variant else ""
         shown_score = _score_cell(row.score, row.normalized_score, max_score)
+        if (said := row.source_score) is not None:
+            shown_score += _corrected(said)
         if row.cost is not None:
             cost = html.escape(
                 f"{usd(row.input_usd_per_million)} / {usd(row.output_usd_per_million)}"
@@ -249,12 +265,9 @@ def leaderboard_rows(
         recorded = html.escape(precise_date(row.recorded_on)) if row.recorded_on else NO_VALUE
         size = _or_dash(format_parameters(row.parameter_count))
         context = _or_dash(format_tokens(row.context_length))
-        source = (
-            f'<a href="{html.escape(row.source_url)}" rel=nofollow '
-            f'aria-label="Source for {name}">Source</a>'
-            if row.source_url
-            else NO_VALUE
-        )
+        source = _source_link(row.source_name, row.source_slug, row.source_url)
+        if row.withdrawn_at:
+            source += ' <span class="muted">(withdrawn by its source)</span>'
         lines.append(
             f"<tr><td>{row.rank or NO_VALUE}</td>"
             f'<th scope="row"><a href="{html.escape(model_url(row.model_slug))}">{name}</a>'
@@ -282,6 +295,7 @@ def model_result_rows(rows: Iterable[Any], *, report_url: str) -> SafeString:
     """
     benchmark_url = _url_of_slug("benchmarks:detail")
     category_url = _url_of_slug("benchmarks:category-detail")
+    source_url = _url_of_slug("sources:detail")
     report_url = html.escape(report_url)
     language = get_language()
     status_labels = dict(Result.Status.choices)
@@ -305,6 +319,8 @@ def model_result_rows(rows: Iterable[Any], *, report_url: str) -> SafeString:
         shown_score = _score_cell(
             result.score, result.normalized_score, benchmark.max_score, strong=True
         )
+        if (said := leaderboard.corrected_from(result.score, result.source_values)) is not None:
+            shown_score += _corrected(said)
         if row.rank:
             rank = f"{html.escape(_ordinal(row.rank, language))} of {row.model_count}"
         else:
@@ -319,12 +335,16 @@ def model_result_rows(rows: Iterable[Any], *, report_url: str) -> SafeString:
             )
         else:
             recorded = NO_VALUE
+        # The source by name, linked to where it published the result, else to its page.
+        href = result.source_url or source_url(result.source.slug)
         source = (
-            f'<a href="{html.escape(result.source_url)}" rel="external noopener nofollow">Source'
-            f'<span class="visually-hidden"> of the {name} result</span></a> · '
-            if result.source_url
-            else ""
+            f'<a href="{html.escape(href)}" rel="external noopener nofollow">'
+            f"{html.escape(result.source.name)}"
+            f'<span class="visually-hidden">, the source of the {name} result</span></a>'
         )
+        if result.withdrawn_at:
+            source += ' <span class="muted">(withdrawn by its source)</span>'
+        source += " · "
         status = _status_badge(result.status, status_labels.get(result.status) or result.status)
         report = _report_link(report_url, result.pk, f"the {name} result", css_class="report-link")
         lines.append(

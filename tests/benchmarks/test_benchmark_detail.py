@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from benchmarks.models import Result
 from benchmarks.services import refresh_result_stats
 from models_registry.models import AIModel
+from sources.models import CURATORS, standard_source
 from tests.factories import (
     make_ai_model,
     make_benchmark,
@@ -337,10 +338,12 @@ def _bulk_results(benchmark, count: int) -> None:
         for i in range(count)
     )
     models = AIModel.objects.filter(slug__startswith=f"bulk-{benchmark.pk}-")
+    source = standard_source(CURATORS)
     Result.objects.bulk_create(
         Result(
             ai_model=ai_model,
             benchmark=benchmark,
+            source=source,
             score=Decimal(i % 97) / 100,
             normalized_score=Decimal(i % 97) / 100,
             recorded_on=datetime.date(2024, 1, 1) + datetime.timedelta(days=i % 700),

@@ -22,6 +22,7 @@ from benchmarks.changelog import (
 )
 from benchmarks.models import Result
 from benchmarks.services import refresh_result_stats
+from sources.models import CURATORS, DEMO, standard_source
 from submissions import notifications, services
 from tests.factories import delete, make_ai_model, make_benchmark, make_license, save
 from tests.test_curators import make_curator, make_data_report, make_result_submission
@@ -140,6 +141,7 @@ def imported_result(**fields) -> Result:
         benchmark=fields.pop("benchmark"),
         score=fields.pop("score", Decimal("0.5")),
         normalized_score=Decimal("0.5"),
+        source=standard_source(CURATORS),
         **fields,
     )
     bulk_create_with_history([result], Result, default_change_reason=IMPORT_REASON)
@@ -190,7 +192,11 @@ def test_an_import_that_changes_a_value_is_in_the_log():
 def test_demo_rows_are_not_changes():
     benchmark = make_benchmark()
     demo = Result(
-        ai_model=make_ai_model(), benchmark=benchmark, score=Decimal(1), normalized_score=1
+        ai_model=make_ai_model(),
+        benchmark=benchmark,
+        score=Decimal(1),
+        normalized_score=1,
+        source=standard_source(DEMO),
     )
     bulk_create_with_history([demo], Result, default_change_reason=DEMO_REASON)
     refresh_result_stats([benchmark.pk])  # as load_demo does

@@ -497,8 +497,10 @@ def test_each_row_has_its_source_and_an_inline_report_control(client, scored):
         ) in results
     source = '<a href="https://example.org/paper" rel="external noopener nofollow">'
     assert results.count(source) == 4
-    # Arena has no source: its row has only the report control.
-    assert results.count("Source<span") == 4
+    # Every row names its source (curators' here); Arena's, with no link of its own, links
+    # the source's page.
+    assert results.count("Benchboard curators<span") == 5
+    assert results.count('href="/sources/curators/"') == 1
     assert results.count("data-report aria-label=") == 5
 
 

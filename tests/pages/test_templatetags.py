@@ -22,6 +22,7 @@ from pages.templatetags.benchboard import (
     nth,
     precise_date,
 )
+from sources.models import Source
 from tests.benchmarks.test_leaderboard import row
 
 DJANGO_FORMATS = {DatePrecision.DAY: "j M Y", DatePrecision.MONTH: "M Y", DatePrecision.YEAR: "Y"}
@@ -68,6 +69,8 @@ def test_a_leaderboard_row_shows_every_fact_of_its_result():
     result = row(
         7,
         "0.8571",
+        source_name="LLM Stats",
+        source_slug="llm-stats",
         model="gpt-5",
         rank=1,
         status="verified",
@@ -102,8 +105,8 @@ def test_a_leaderboard_row_shows_every_fact_of_its_result():
         "5-shot",
         "Aug 2025",
         "1 Sep 2025",
-        '<a href="https://example.com/card?a=1&amp;b=2" rel=nofollow '
-        'aria-label="Source for Gpt-5">Source</a> · '
+        # The source by name (the row gives the link its context), linked to the result.
+        '<a href="https://example.com/card?a=1&amp;b=2" rel=nofollow>LLM Stats</a> · '
         '<a href="/reports/new/?result=7" data-report '
         'aria-label="Report a problem with Gpt-5\'s result">Report</a>',
     ]
@@ -158,7 +161,8 @@ def model_row(**fields) -> ResultRow:
     )
     rank = fields.pop("rank", None)
     model_count = fields.pop("model_count", None)
-    result = Result(pk=fields.pop("pk", 41), benchmark=benchmark, **fields)
+    source = Source(slug="llm-stats", name="LLM Stats")
+    result = Result(pk=fields.pop("pk", 41), benchmark=benchmark, source=source, **fields)
     return ResultRow(result, rank, model_count)
 
 
@@ -189,8 +193,8 @@ def test_a_model_result_row_shows_its_rank_and_every_fact():
         "2nd of 31",
         '<span class="badge badge-verified">Verified</span>',
         '<time datetime="2025-03-02">2 Mar 2025</time>',
-        '<a href="https://example.com/?a=1&amp;b=2" rel="external noopener nofollow">Source'
-        '<span class="visually-hidden"> of the Arena Elo result</span></a> · '
+        '<a href="https://example.com/?a=1&amp;b=2" rel="external noopener nofollow">LLM Stats'
+        '<span class="visually-hidden">, the source of the Arena Elo result</span></a> · '
         '<a class="report-link" href="/reports/new/?result=41" data-report '
         'aria-label="Report a problem with the Arena Elo result">Report</a>',
     ]
@@ -211,7 +215,8 @@ def test_an_unranked_model_result_row_says_so_and_dashes_what_it_lacks():
     )
     assert row[4] == '<span class="badge badge-self_reported">Self-reported</span>'
     assert row[5] == NO_VALUE
-    assert row[6].startswith('<a class="report-link"')
+    # No link of its own: the source's name links its page.
+    assert row[6].startswith('<a href="/sources/llm-stats/" rel="external noopener nofollow">')
 
 
 def test_a_model_result_row_escapes_every_text():

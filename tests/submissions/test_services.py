@@ -8,6 +8,7 @@ from django.db import connection
 from django.utils import timezone
 
 from benchmarks.models import Benchmark, Result
+from sources.models import SUBMISSIONS, standard_source
 from submissions import notifications, services
 from submissions.models import DataReport, ResultSubmission
 from submissions.services import CorrectionError, TicketStateError
@@ -260,16 +261,25 @@ def test_accept_as_verified_names_the_curators_not_the_curator(mailed):
 
 
 @pytest.mark.django_db
-def test_accept_updates_the_result_with_the_same_model_benchmark_and_method(mailed):
+def test_accept_updates_the_submissions_result_with_the_same_model_benchmark_and_method(mailed):
+    """Accepted submissions are a source of their own: a second one about the same
+    measurement updates theirs; another source's result of it stays as it is."""
     curator = make_curator()
     ai_model, benchmark = make_ai_model(), make_benchmark()
-    existing = make_result(
+    imported = make_result(
         ai_model=ai_model,
         benchmark=benchmark,
         analysis_method="0-shot",
         score=Decimal("0.6"),
         status=Result.Status.VERIFIED,
         verified_by="LLM Stats",
+    )
+    existing = make_result(
+        ai_model=ai_model,
+        benchmark=benchmark,
+        analysis_method="0-shot",
+        score=Decimal("0.62"),
+        source=standard_source(SUBMISSIONS),
     )
     other_method = make_result(
         ai_model=ai_model, benchmark=benchmark, analysis_method="5-shot", score=Decimal("0.7")
@@ -293,9 +303,10 @@ def test_accept_updates_the_result_with_the_same_model_benchmark_and_method(mail
     assert existing.recorded_on == datetime.date(2025, 1, 1), "kept: the submission has no date"
     latest = existing.history.latest()
     assert (latest.history_type, latest.history_ticket) == ("~", f"submission {submission.pk}")
+    imported.refresh_from_db()
     other_method.refresh_from_db()
-    assert other_method.score == Decimal("0.7")
-    assert Result.objects.count() == 2
+    assert (imported.score, other_method.score) == (Decimal("0.6"), Decimal("0.7"))
+    assert Result.objects.count() == 3
 
 
 @pytest.mark.django_db

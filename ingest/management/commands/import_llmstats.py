@@ -1,9 +1,10 @@
+import shlex
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from ingest.archives import ArchiveError, unpacked
+from ingest.archives import MAX_DOWNLOAD_BYTES, ArchiveError, located
 from ingest.curation import CurationError, apply_decisions, read_decisions
 from ingest.llmstats import LLMStatsDataError
 from ingest.services import import_llmstats
@@ -14,13 +15,18 @@ class Command(BaseCommand):
     help = (
         "Import the LLM Stats data tree: licences, organizations, benchmarks, providers, "
         "models, offerings and results. Creates and updates, never deletes. PATH is the "
-        "folder that holds data/ (or data/ itself), or an archive of it (.tar.xz, .tar.gz, "
-        ".zip), such as data/llmstats-2025-10-16.tar.xz."
+        "folder that holds data/ (or data/ itself), an archive of it (.tar.xz, .tar.gz, "
+        ".zip), such as data/llmstats-2025-10-16.tar.xz, or an http(s) URL of such an "
+        "archive, such as https://codeload.github.com/OWNER/REPO/tar.gz/COMMIT."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "path", type=Path, help="The folder that holds data/, or an archive of it."
+            "path",
+            type=str,
+            help="The folder that holds data/, an archive of it, or an http(s) URL of the "
+            f"archive (at most {MAX_DOWNLOAD_BYTES // 2**20} MB, downloaded before the import "
+            "starts).",
         )
         parser.add_argument(
             "--dry-run",
@@ -48,7 +54,7 @@ class Command(BaseCommand):
     def handle(
         self,
         *args: object,
-        path: Path,
+        path: str,
         dry_run: bool,
         if_empty: bool,
         alongside_demo: bool,
@@ -66,8 +72,17 @@ class Command(BaseCommand):
             )
         applied: list[str] = []
         try:
-            with transaction.atomic(), unpacked(path) as folder:
-                report = import_llmstats(root=folder, dry_run=dry_run)
+            with located(path) as source, transaction.atomic():
+                report = import_llmstats(
+                    root=source.folder,
+                    dry_run=dry_run,
+                    location=source.location,
+                    sha256=source.sha256 or "",
+                    command=shlex.join(
+                        ["import_llmstats", path]
+                        + (["--curations", str(curations)] if curations else [])
+                    ),
+                )
                 if curations is not None and not dry_run:
                     applied = apply_decisions(read_decisions(curations))
         except (ArchiveError, LLMStatsDataError, CurationError) as error:
