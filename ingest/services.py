@@ -577,12 +577,15 @@ class _Importer:
                     kept[name] = theirs
                 elif theirs == ours:  # curators and the source changed it alike
                     kept[name] = theirs
-                elif theirs != said and (row.pk, name, theirs) not in open_conflicts:
-                    # Both changed it: ours stays, curators settle it.
-                    conflict = self._changed(row, name, ours, theirs)
-                    if name == "score":
-                        conflict.theirs_normalized = values["normalized_score"]
-                    self.conflicts.append(conflict)
+                elif theirs != said:
+                    # Both changed it: ours stays, curators settle it, and pages show the
+                    # source's new value beside ours.
+                    kept[name] = theirs
+                    if (row.pk, name, theirs) not in open_conflicts:
+                        conflict = self._changed(row, name, ours, theirs)
+                        if name == "score":
+                            conflict.theirs_normalized = values["normalized_score"]
+                        self.conflicts.append(conflict)
             score_is_ours = source_text(row.score) != baseline.get("score", source_text(row.score))
             if not score_is_ours and row.normalized_score != values["normalized_score"]:
                 differing.append("normalized_score")

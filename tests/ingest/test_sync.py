@@ -115,6 +115,8 @@ def test_both_changed_it_ours_stays_and_curators_settle_it(llmstats_tree, change
     )
     assert conflict.run == ImportRun.objects.latest_first().first()
     assert "score is 0.801 by curators and now 0.86 at the source: ours kept" in output
+    # Pages show ours, marked, with what the source says now.
+    assert mmlu().source_values["score"] == "0.86"
     # The same data again raises no second conflict.
     run_import(changed_source(0.86))
     assert changed().count() == 1
