@@ -232,6 +232,7 @@ class _Rows:
     models: dict[str, AIModel]
     offerings: dict[tuple[int, int], Offering]
     results: dict[tuple[int, int, str], Result]
+    _by_id: dict[type, dict[int, Any]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, source: Source) -> "_Rows":
@@ -252,9 +253,12 @@ class _Rows:
         )
 
     def by_id(self, model: type[AIModel] | type[Benchmark]) -> dict[int, Any]:
-        """The models or the benchmarks by id (for the conflicts, which name them)."""
-        rows = self.models if model is AIModel else self.benchmarks
-        return {row.pk: row for row in rows.values()}
+        """The models or the benchmarks by id (for the conflicts, which name them), made
+        once a run: every row is in place by the time results are written."""
+        if model not in self._by_id:
+            rows = self.models if model is AIModel else self.benchmarks
+            self._by_id[model] = {row.pk: row for row in rows.values()}
+        return self._by_id[model]
 
     def known(self) -> KnownRows:
         return KnownRows(
