@@ -47,8 +47,8 @@ class Row:
     benchmark_name: str = ""
     source_slug: str = ""
     source_name: str = ""
-    # What the source last said of each field (Result.source_values).
-    source_values: dict | None = None
+    # The score its source last gave (Result.source_values["score"]).
+    source_said: str | None = None
     withdrawn_at: datetime.datetime | None = None
     rank: int | None = None
     # On a benchmark family's page, the variant a result was measured on ("Agentless"),
@@ -69,7 +69,7 @@ class Row:
     @property
     def source_score(self) -> str | None:
         """The score its source gives, when curators corrected it; else None."""
-        return corrected_from(self.score, self.source_values)
+        return corrected_from(self.score, self.source_said)
 
     @property
     def cost(self) -> Decimal | None:
@@ -79,10 +79,9 @@ class Row:
         return self.input_usd_per_million + self.output_usd_per_million
 
 
-def corrected_from(score: Decimal, source_values: dict | None) -> str | None:
+def corrected_from(score: Decimal, said: str | None) -> str | None:
     """The score a result's source gives (as the source wrote it) when curators corrected
     it, so that a page shows both; None when the score is the source's own."""
-    said = (source_values or {}).get("score")
     return said if said and said != source_text(score) else None
 
 

@@ -3,6 +3,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce, Greatest, Lower, Round
 from django.urls import reverse
 
@@ -226,7 +227,7 @@ SCORE_LIMIT = 10**9
 # The columns of ResultQuerySet.for_leaderboard() and where each comes from (a field of
 # the result, or an expression), named like the fields of benchmarks.leaderboard.Row
 # except open_weights and licence (its is_open and license_name).
-_LEADERBOARD_SOURCES: dict[str, str | F] = {
+_LEADERBOARD_SOURCES: dict[str, str | F | KeyTextTransform] = {
     "result_id": F("pk"),
     "model_slug": F("ai_model__slug"),
     "model_name": F("ai_model__name"),
@@ -250,7 +251,9 @@ _LEADERBOARD_SOURCES: dict[str, str | F] = {
     "benchmark_name": F("benchmark__name"),
     "source_slug": F("source__slug"),
     "source_name": F("source__name"),
-    "source_values": "source_values",
+    # Only the score of what the source last said: a leaderboard reads thousands of rows,
+    # and decoding each one's whole JSON would be wasted.
+    "source_said": KeyTextTransform("score", "source_values"),
     "withdrawn_at": "withdrawn_at",
 }
 LEADERBOARD_COLUMNS = tuple(_LEADERBOARD_SOURCES)
@@ -273,7 +276,9 @@ class ResultQuerySet(models.QuerySet):
         results, and building instances of the result, model, organization and licence
         of each took most of its page's time (and dicts instead of tuples a sixth)."""
         expressions = {
-            name: source for name, source in _LEADERBOARD_SOURCES.items() if isinstance(source, F)
+            name: source
+            for name, source in _LEADERBOARD_SOURCES.items()
+            if not isinstance(source, str)
         }
         return (
             self.annotate(**cheapest_price(models.OuterRef("ai_model")))

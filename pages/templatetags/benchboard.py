@@ -319,7 +319,9 @@ def model_result_rows(rows: Iterable[Any], *, report_url: str) -> SafeString:
         shown_score = _score_cell(
             result.score, result.normalized_score, benchmark.max_score, strong=True
         )
-        if (said := leaderboard.corrected_from(result.score, result.source_values)) is not None:
+        if (
+            said := leaderboard.corrected_from(result.score, result.source_values.get("score"))
+        ) is not None:
             shown_score += _corrected(said)
         if row.rank:
             rank = f"{html.escape(_ordinal(row.rank, language))} of {row.model_count}"
