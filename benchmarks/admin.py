@@ -1,9 +1,12 @@
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 
-from benchmarks.models import Benchmark, Category, Result, ResultConflict
+from benchmarks.models import Benchmark, Category, Conflict, Result
 from benchmarks.services import ConflictAlreadySettled, settle_conflict
 from models_registry.admin import RECORD_FIELDSET, AddThroughFormInline, HistoryAdmin
 from sources.models import CURATORS, standard_source
@@ -188,47 +191,74 @@ class SettleForm(forms.ModelForm):
     )
     settle_reason = forms.CharField(
         label="Public reason",
-        max_length=ResultConflict._meta.get_field("reason").max_length,
-        help_text="Shown in the change log of the result's pages.",
+        max_length=Conflict._meta.get_field("reason").max_length,
+        help_text="Shown in the change log of the record's pages.",
     )
 
     class Meta:
-        model = ResultConflict
+        model = Conflict
         fields = ()
 
 
-@admin.register(ResultConflict)
-class ResultConflictAdmin(admin.ModelAdmin):
+def _conflict_model(conflict: Conflict) -> type[Model]:
+    return conflict.content_type.model_class() if conflict.content_type_id else Result
+
+
+def _shown(conflict: Conflict, text: str) -> str:
+    """A value of a conflict as curators read it: a foreign key's record by name (with its
+    id), anything else as stored."""
+    try:
+        field = _conflict_model(conflict)._meta.get_field(conflict.field)
+    except FieldDoesNotExist:
+        return text
+    if not field.many_to_one or not text:
+        return text or "(empty)"
+    related = field.related_model.objects.filter(pk=text).first()
+    return f"{related} (id {text})" if related else f"id {text}, deleted since"
+
+
+@admin.register(Conflict)
+class ConflictAdmin(admin.ModelAdmin):
     """What imports could not decide: settled here, one at a time, with a reason."""
 
     form = SettleForm
     list_display = (
-        "ai_model",
-        "benchmark",
+        "subject",
         "analysis_method",
         "kind",
-        "field",
-        "ours",
-        "theirs",
+        "field_name",
+        "ours_shown",
+        "theirs_shown",
         "status",
         "source",
         "created_at",
     )
-    list_select_related = ("ai_model", "benchmark", "source")
-    list_filter = ("status", "kind", "source", "created_at")
-    search_fields = ("ai_model__slug", "ai_model__name", "benchmark__slug", "benchmark__name")
+    list_select_related = ("ai_model", "benchmark", "source", "content_type")
+    list_filter = (
+        "status",
+        "kind",
+        "source",
+        ("content_type", admin.RelatedOnlyFieldListFilter),
+        "created_at",
+    )
+    search_fields = (
+        "ai_model__slug",
+        "ai_model__name",
+        "benchmark__slug",
+        "benchmark__name",
+        "record_name",
+    )
     ordering = ("-created_at",)
     readonly_fields = (
         "kind",
         "status",
-        "result",
-        "ai_model",
-        "benchmark",
+        "subject",
+        "record_link",
         "analysis_method",
         "source",
-        "field",
-        "ours",
-        "theirs",
+        "field_name",
+        "ours_shown",
+        "theirs_shown",
         "theirs_normalized",
         "run",
         "created_at",
@@ -236,6 +266,38 @@ class ResultConflictAdmin(admin.ModelAdmin):
         "settled_by",
         "settled_at",
     )
+
+    @admin.display(description="about")
+    def subject(self, obj: Conflict) -> str:
+        return obj.subject
+
+    @admin.display(description="field")
+    def field_name(self, obj: Conflict) -> str:
+        if not obj.field:
+            return ""
+        try:
+            return str(_conflict_model(obj)._meta.get_field(obj.field).verbose_name)
+        except FieldDoesNotExist:  # a benchmark's categories
+            return obj.field
+
+    @admin.display(description="ours")
+    def ours_shown(self, obj: Conflict) -> str:
+        return _shown(obj, obj.ours)
+
+    @admin.display(description="theirs")
+    def theirs_shown(self, obj: Conflict) -> str:
+        return _shown(obj, obj.theirs)
+
+    @admin.display(description="record")
+    def record_link(self, obj: Conflict) -> str:
+        """A link to the record's change page in the admin, where curators can see it."""
+        record = obj.result if obj.result_id else obj.record
+        if record is None:
+            return "-" if obj.kind == Conflict.Kind.REPEATED else "deleted since"
+        url = reverse(
+            f"admin:{record._meta.app_label}_{record._meta.model_name}_change", args=[record.pk]
+        )
+        return format_html('<a href="{}">{}</a>', url, record)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -245,16 +307,19 @@ class ResultConflictAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         # A settled conflict is a record: viewed, not changed.
-        settled = isinstance(obj, ResultConflict) and obj.status != ResultConflict.Status.OPEN
+        settled = isinstance(obj, Conflict) and obj.status != Conflict.Status.OPEN
         return not settled and super().has_change_permission(request, obj)
 
-    def get_fields(self, request: HttpRequest, obj: ResultConflict | None = None) -> list:
+    def get_fields(self, request: HttpRequest, obj: Conflict | None = None) -> list:
         fields = list(self.readonly_fields)
+        if obj is not None and obj.content_type_id is not None:  # not a result's
+            fields.remove("analysis_method")
+            fields.remove("theirs_normalized")
         if self.has_change_permission(request, obj):
             fields += ["decision", "settle_reason"]
         return fields
 
-    def save_model(self, request: HttpRequest, obj: ResultConflict, form, change: bool) -> None:
+    def save_model(self, request: HttpRequest, obj: Conflict, form, change: bool) -> None:
         if "decision" not in form.cleaned_data:
             return
         try:

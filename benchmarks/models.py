@@ -1,6 +1,7 @@
 import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.fields.json import KeyTextTransform
@@ -11,6 +12,7 @@ from models_registry.models import (
     URL_MAX_LENGTH,
     AIModel,
     ListQuerySet,
+    SourcedModel,
     TimestampedModel,
     cheapest_price,
     history,
@@ -140,7 +142,7 @@ class BenchmarkQuerySet(ListQuerySet):
         )
 
 
-class Benchmark(TimestampedModel):
+class Benchmark(SourcedModel, TimestampedModel):
     class Modality(models.TextChoices):
         TEXT = "text", "Text"
         IMAGE = "image", "Image"
@@ -325,7 +327,7 @@ def source_text(value: object) -> str:
     return str(value)
 
 
-class Result(TimestampedModel):
+class Result(SourcedModel, TimestampedModel):
     """One score of one model on one benchmark, with where it comes from."""
 
     class Status(models.TextChoices):
@@ -388,13 +390,11 @@ class Result(TimestampedModel):
         editable=False,
         help_text="When its source stopped giving it (it is kept, marked withdrawn).",
     )
-    # What the source last said of each of SOURCE_FIELDS (source_text): a field that
-    # differs from it was changed by curators, and an import does not undo it.
-    source_values = models.JSONField(default=dict, blank=True, editable=False)
+    # source_values (SourcedModel) keeps what the source last said of SOURCE_FIELDS.
 
     objects = ResultQuerySet.as_manager()
     # The source's bookkeeping is not curated data: no history of its own.
-    history = history(excluded=["source_values", "retrieved_at"])
+    history = history(excluded=["retrieved_at"])
 
     class Meta:
         ordering = ["benchmark__name", "-normalized_score"]
@@ -442,13 +442,18 @@ class Result(TimestampedModel):
         return f"{self.ai_model} on {self.benchmark}{method}: {self.score}"
 
 
-class ResultConflict(models.Model):
+class Conflict(models.Model):
     """What an import could not decide alone, kept for curators to settle in the admin.
 
-    - CHANGED: curators corrected a field of a result, and its source later changed that
-      field too. The import kept ours; "theirs" is the source's new value.
+    - CHANGED: curators corrected a field of a record (a result, or a model, benchmark,
+      organization, licence, provider or offering the source describes), and its source
+      later changed that field too. The import kept ours; "theirs" is the source's new
+      value.
     - REPEATED: one import gave the same result (model, benchmark, method) twice with
       different values; neither was stored. "theirs" lists both.
+
+    A result's conflict names its result, model, benchmark and method; another record's
+    names the record (content_type and object_id) and keeps its name as it was then.
     """
 
     class Kind(models.TextChoices):
@@ -465,9 +470,22 @@ class ResultConflict(models.Model):
     result = models.ForeignKey(
         Result, on_delete=models.CASCADE, related_name="conflicts", null=True, blank=True
     )
-    ai_model = models.ForeignKey(AIModel, on_delete=models.CASCADE, verbose_name="AI model")
-    benchmark = models.ForeignKey(Benchmark, on_delete=models.CASCADE)
+    ai_model = models.ForeignKey(
+        AIModel, on_delete=models.CASCADE, verbose_name="AI model", null=True, blank=True
+    )
+    benchmark = models.ForeignKey(Benchmark, on_delete=models.CASCADE, null=True, blank=True)
     analysis_method = models.CharField(max_length=255, blank=True)
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        verbose_name="kind of record",
+        help_text="Empty for a result's conflict.",
+    )
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    record = GenericForeignKey("content_type", "object_id")
+    record_name = models.CharField(max_length=500, blank=True)
     source = models.ForeignKey("sources.Source", on_delete=models.PROTECT)
     field = models.CharField(max_length=50, blank=True)
     ours = models.TextField(blank=True, help_text="Our value when the source changed it.")
@@ -493,4 +511,11 @@ class ResultConflict(models.Model):
 
     def __str__(self) -> str:
         what = f" {self.field}" if self.field else ""
-        return f"{self.ai_model} on {self.benchmark}{what}: {self.get_kind_display().lower()}"
+        return f"{self.subject}{what}: {self.get_kind_display().lower()}"
+
+    @property
+    def subject(self) -> str:
+        """What the conflict is about, in words: "GPT-4o on MMLU", "GPT-4o (AI model)"."""
+        if self.content_type_id is not None:
+            return f"{self.record_name} ({self.content_type.name})"
+        return f"{self.ai_model} on {self.benchmark}"

@@ -16,15 +16,20 @@ says at each writer what it changes. tests/conftest.py checks after every test t
 stored stats are what the results say, so a writer that forgets fails the suite.
 """
 
-import datetime
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from decimal import Decimal
 
 from django.db import models, transaction
 from django.utils import timezone
 
-from benchmarks.models import Benchmark, Result, ResultConflict, model_count, results_updated_at
+from benchmarks.models import (
+    Benchmark,
+    Category,
+    Conflict,
+    Result,
+    model_count,
+    results_updated_at,
+)
 from models_registry.models import AIModel
 
 
@@ -97,49 +102,67 @@ class ConflictAlreadySettled(Exception):
     pass
 
 
-def _from_text(name: str, text: str) -> object:
-    """A Result field's value from what source_values and conflicts keep (source_text)."""
-    if name in {"verified_on", "recorded_on"}:
-        return datetime.date.fromisoformat(text) if text else None
-    if name == "score":
-        return Decimal(text)
-    return text
+def from_source_text(model: type[models.Model], name: str, text: str) -> object:
+    """A field's value from the text source_values and conflicts keep (source_text);
+    name may be a foreign key's column ("organization_id")."""
+    model_field = model._meta.get_field(name)
+    if text == "" and model_field.null:
+        return None
+    return model_field.to_python(text)
 
 
 @transaction.atomic
 def settle_conflict(
-    conflict: ResultConflict, *, take_source: bool, curator: models.Model, reason: str
-) -> ResultConflict:
+    conflict: Conflict, *, take_source: bool, curator: models.Model, reason: str
+) -> Conflict:
     """Settle a conflict, with the public reason its change log shows.
 
-    A result that curators and its source both changed keeps our value (take_source
+    A record that curators and its source both changed keeps our value (take_source
     False) or takes the source's (True); either way the source's value becomes what the
     source last said, so a later import of the same value raises nothing again. A result
     given twice by one import is only marked settled: curators enter the right one in the
-    admin if there is one. The conflict is locked first: two curators cannot both settle it.
+    admin if there is one. The conflict is locked first: two curators cannot both settle
+    it. A record deleted since is only marked settled.
     """
-    conflict = ResultConflict.objects.select_for_update().get(pk=conflict.pk)
-    if conflict.status != ResultConflict.Status.OPEN:
+    conflict = Conflict.objects.select_for_update().get(pk=conflict.pk)
+    if conflict.status != Conflict.Status.OPEN:
         raise ConflictAlreadySettled(f"This conflict was settled already: {conflict.status}.")
-    result = conflict.result
-    if conflict.kind == ResultConflict.Kind.CHANGED and result is not None:
-        result = Result.objects.select_for_update().get(pk=result.pk)
-        result.source_values = {**result.source_values, conflict.field: conflict.theirs}
+    record = _locked_record(conflict) if conflict.kind == Conflict.Kind.CHANGED else None
+    if record is not None:
+        record.source_values = {**record.source_values, conflict.field: conflict.theirs}
         if take_source:
-            setattr(result, conflict.field, _from_text(conflict.field, conflict.theirs))
-            if conflict.field == "score":
-                result.normalized_score = conflict.theirs_normalized
-            result._change_reason = reason
-            result._history_user = curator
-            with result_stats_refreshed([result]):
-                result.save()
+            _take(record, conflict)
+            record._change_reason = reason
+            record._history_user = curator
+            with result_stats_refreshed([record]):
+                record.save()
         else:
-            result.save(update_fields=["source_values"])
-    conflict.status = (
-        ResultConflict.Status.TOOK_SOURCE if take_source else ResultConflict.Status.KEPT_OURS
-    )
+            record.save(update_fields=["source_values"])
+    conflict.status = Conflict.Status.TOOK_SOURCE if take_source else Conflict.Status.KEPT_OURS
     conflict.reason = reason
     conflict.settled_by = curator
     conflict.settled_at = timezone.now()
     conflict.save()
     return conflict
+
+
+def _locked_record(conflict: Conflict) -> models.Model | None:
+    """The record a conflict is about, locked; None when it was deleted since."""
+    if conflict.result_id is not None:
+        model, pk = Result, conflict.result_id
+    elif conflict.content_type_id is not None:
+        model, pk = conflict.content_type.model_class(), conflict.object_id
+    else:
+        return None
+    return model.objects.select_for_update().filter(pk=pk).first()
+
+
+def _take(record: models.Model, conflict: Conflict) -> None:
+    """Give the record the source's value of the conflict's field."""
+    if conflict.field == "categories":  # a benchmark's, as sorted slugs
+        slugs = [slug for slug in conflict.theirs.split(", ") if slug]
+        record.categories.set(Category.objects.filter(slug__in=slugs))
+        return
+    setattr(record, conflict.field, from_source_text(type(record), conflict.field, conflict.theirs))
+    if isinstance(record, Result) and conflict.field == "score":
+        record.normalized_score = conflict.theirs_normalized

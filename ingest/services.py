@@ -1,12 +1,14 @@
 """Writes that span several models: the LLM Stats import, and the record of its runs."""
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
@@ -22,8 +24,8 @@ from benchmarks.models import (
     SOURCE_FIELDS,
     Benchmark,
     Category,
+    Conflict,
     Result,
-    ResultConflict,
     source_text,
 )
 from benchmarks.services import refresh_result_stats
@@ -35,7 +37,14 @@ from ingest.llmstats import (
     plan_import,
     read_tree,
 )
-from models_registry.models import AIModel, License, Offering, Organization, Provider
+from models_registry.models import (
+    AIModel,
+    License,
+    Offering,
+    Organization,
+    Provider,
+    SourcedModel,
+)
 from sources.models import ImportRun, RunAnomaly, Source
 
 # The LLM Stats open data, as the source its results name (/sources/llm-stats/).
@@ -85,8 +94,8 @@ class ImportReport:
     counts: dict[str, KindCounts] = field(default_factory=dict)
     anomalies: list[Anomaly] = field(default_factory=list)
     # Curators' corrections the source changed again, and results given twice: kept for
-    # curators to settle (the admin's result conflicts).
-    conflicts: list[ResultConflict] = field(default_factory=list)
+    # curators to settle (the admin's conflicts).
+    conflicts: list[Conflict] = field(default_factory=list)
     run: ImportRun | None = None
 
     @property
@@ -138,9 +147,10 @@ def import_llmstats(
     nothing. Each row it creates or changes of a model that keeps history gets a
     history record whose reason is IMPORT_REASON.
 
-    A result's fields that curators changed stay (see _Importer.results). The run is
-    recorded (sources.ImportRun: location is what was read, sha256 its digest), with its
-    anomalies and conflicts. A dry run does all of it and then rolls back.
+    A field curators changed, of a result or of any record the source describes, stays
+    (see _Importer._update). The run is recorded (sources.ImportRun: location is what was
+    read, sha256 its digest), with its anomalies and conflicts. A dry run does all of it
+    and then rolls back.
     """
     started = timezone.now()
     source = llmstats_source()
@@ -204,15 +214,18 @@ def record_run(
     )
     for conflict in report.conflicts:
         conflict.run = run
-    ResultConflict.objects.bulk_create(report.conflicts)
+    Conflict.objects.bulk_create(report.conflicts)
     return run
 
 
-def _describe_conflict(conflict: ResultConflict) -> str:
-    key = f"{conflict.ai_model.slug} on {conflict.benchmark.slug}"
+def _describe_conflict(conflict: Conflict) -> str:
+    if conflict.content_type_id is not None:
+        key = conflict.subject
+    else:
+        key = f"{conflict.ai_model.slug} on {conflict.benchmark.slug}"
     if conflict.analysis_method:
         key += f" ({conflict.analysis_method})"
-    if conflict.kind == ResultConflict.Kind.REPEATED:
+    if conflict.kind == Conflict.Kind.REPEATED:
         return f"{key}: given twice, neither stored: {conflict.theirs}"
     return (
         f"{key}: {conflict.field} is {conflict.ours} by curators and now "
@@ -291,7 +304,8 @@ class _Importer:
     plan: ImportPlan
     now: datetime
     source: Source
-    conflicts: list[ResultConflict] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    _open: set[tuple] | None = None
 
     def run(self) -> dict[str, KindCounts]:
         # Order matters: each kind refers to rows of the kinds before it.
@@ -359,45 +373,61 @@ class _Importer:
             for benchmark in self.plan.benchmarks
         }
         before = set(rows)
-        created = _create_missing(Benchmark, rows, wanted)
+        created = self._create(Benchmark, rows, wanted)
         # Parents may be benchmarks created just now: a second pass, once all have ids. A
         # source that names no parent says nothing: a curator's parent stays.
         for benchmark in self.plan.benchmarks:
             if benchmark.parent_slug:
                 wanted[benchmark.slug]["parent_id"] = rows[benchmark.parent_slug].pk
-        recategorized = self._set_categories() - created
-        updated = _update_changed(Benchmark, rows, wanted, now=self.now, touched=recategorized)
+        recategorized, said = self._set_categories()
+        updated = self._update(
+            Benchmark,
+            rows,
+            wanted,
+            identity={"slug"},
+            touched=recategorized - created,
+            extra_said=said,
+        )
         return _counts(wanted, before, created, updated)
 
-    def _set_categories(self) -> set[str]:
-        """Make each benchmark's categories exactly its file's list; the slugs that changed."""
+    def _set_categories(self) -> tuple[set[str], dict[str, dict[str, str]]]:
+        """Give each benchmark its file's categories, unless curators changed them (the
+        same rule as any field: _decide, "categories" in source_values as sorted slugs).
+        The slugs of the benchmarks whose categories changed, and what the source said of
+        each benchmark's categories (for its source_values)."""
         through = Benchmark.categories.through
         benchmarks, categories = self.rows.benchmarks, self.rows.categories
-        slug_of = {
-            benchmarks[benchmark.slug].pk: benchmark.slug for benchmark in self.plan.benchmarks
-        }
-        wanted = {
-            (benchmarks[benchmark.slug].pk, categories[category].pk)
-            for benchmark in self.plan.benchmarks
-            for category in benchmark.categories
-        }
-        existing = {
-            (benchmark_id, category_id): pk
-            for pk, benchmark_id, category_id in through.objects.values_list(
-                "pk", "benchmark_id", "category_id"
-            )
-        }
-        missing = wanted - existing.keys()
-        extra = {
-            pair: pk for pair, pk in existing.items() if pair[0] in slug_of and pair not in wanted
-        }
-        through.objects.bulk_create(
-            through(benchmark_id=benchmark_id, category_id=category_id)
-            for benchmark_id, category_id in missing
-        )
+        slug_of_category = {row.pk: slug for slug, row in categories.items()}
+        current: dict[int, dict[str, int]] = {}
+        for pk, benchmark_id, category_id in through.objects.values_list(
+            "pk", "benchmark_id", "category_id"
+        ):
+            current.setdefault(benchmark_id, {})[slug_of_category[category_id]] = pk
+        missing, extra, changed, said_now = [], [], set(), {}
+        for benchmark in self.plan.benchmarks:
+            row = benchmarks[benchmark.slug]
+            has = current.get(row.pk, {})
+            ours, theirs = _category_text(has), _category_text(benchmark.categories)
+            said = row.source_values.get("categories", ours)
+            said_now[benchmark.slug] = {"categories": theirs}
+            decision = _decide(ours, said, theirs)
+            if decision is _Decision.BOTH and (
+                _conflict_key(row, "categories", theirs) not in self._open_conflicts()
+            ):
+                self._changed(row, "categories", ours, theirs)
+            if decision is not _Decision.TAKE or ours == theirs:
+                continue
+            missing += [
+                through(benchmark_id=row.pk, category_id=categories[slug].pk)
+                for slug in benchmark.categories
+                if slug not in has
+            ]
+            extra += [pk for slug, pk in has.items() if slug not in benchmark.categories]
+            changed.add(benchmark.slug)
+        through.objects.bulk_create(missing)
         if extra:
-            through.objects.filter(pk__in=extra.values()).delete()
-        return {slug_of[benchmark_id] for benchmark_id, _ in missing | extra.keys()}
+            through.objects.filter(pk__in=extra).delete()
+        return changed, said_now
 
     def providers(self) -> KindCounts:
         wanted = {
@@ -444,12 +474,12 @@ class _Importer:
             for model in self.plan.models
         }
         before = set(rows)
-        created = _create_missing(AIModel, rows, wanted)
+        created = self._create(AIModel, rows, wanted)
         # Base models may have been created just now: a second pass, once all have ids.
         for model in self.plan.models:
             base = model.fine_tuned_from_slug
             wanted[model.slug]["fine_tuned_from_id"] = rows[base].pk if base else None
-        updated = _update_changed(AIModel, rows, wanted, now=self.now)
+        updated = self._update(AIModel, rows, wanted, identity={"slug"})
         return _counts(wanted, before, created, updated)
 
     def offerings(self) -> KindCounts:
@@ -491,7 +521,13 @@ class _Importer:
             (models_[model].pk, providers[provider].pk)
             for model, provider in self.plan.conflicting_offerings
         }
-        return self._sync(Offering, self.rows.offerings, wanted, mentioned=conflicts)
+        return self._sync(
+            Offering,
+            self.rows.offerings,
+            wanted,
+            identity={"ai_model_id", "provider_id"},
+            mentioned=conflicts,
+        )
 
     def results(self) -> KindCounts:
         """The source's results, matched within the source (another source's result of the
@@ -531,11 +567,8 @@ class _Importer:
         }
         rows = self.rows.results
         before = set(rows)
-        baselines = {
-            key: {"source_values": _source_values(values)} for key, values in wanted.items()
-        }
-        created = _create_missing(Result, rows, wanted, first_values=baselines)
-        updated = self._update_results(wanted, skip=created)
+        created = self._create(Result, rows, wanted, said=SOURCE_FIELDS)
+        updated = self._update(Result, rows, wanted, said=SOURCE_FIELDS, skip=created)
         withdrawn = self._withdraw(wanted.keys() | repeated.keys())
         self._note_repeats(repeated)
         # When the source was read: bookkeeping, no history and no "updated".
@@ -544,88 +577,167 @@ class _Importer:
         counts.withdrawn = len(withdrawn)
         return counts
 
-    def _update_results(
-        self, wanted: Mapping[tuple[int, int, str], dict[str, Any]], *, skip: set
-    ) -> set:
-        """Bring the source's existing results up to date without undoing curators (see
-        results()); the keys of those with a visible change."""
-        rows = self.rows.results
-        open_conflicts = set(
-            ResultConflict.objects.filter(
-                source=self.source, status=ResultConflict.Status.OPEN
-            ).values_list("result_id", "field", "theirs")
-        )
+    def _create[K](
+        self,
+        model: type[Model],
+        rows: dict[K, Any],
+        wanted: Mapping[K, dict[str, Any]],
+        *,
+        identity: Iterable[str] = ("slug",),
+        said: Iterable[str] | None = None,
+        first_values: Mapping[K, dict[str, Any]] | None = None,
+    ) -> set[K]:
+        """_create_missing, each new row of a sourced model knowing what its source said
+        of the fields named (said), or of all it gives but its identity."""
+        if _is_sourced(model):
+            first_values = {
+                key: {
+                    **(first_values or {}).get(key, {}),
+                    "source_values": _source_values(
+                        values, said if said is not None else values.keys() - set(identity)
+                    ),
+                }
+                for key, values in wanted.items()
+                if key not in rows
+            }
+        return _create_missing(model, rows, wanted, first_values=first_values)
+
+    def _update[K](
+        self,
+        model: type[Model],
+        rows: Mapping[K, Any],
+        wanted: Mapping[K, dict[str, Any]],
+        *,
+        identity: Iterable[str] = (),
+        said: Iterable[str] | None = None,
+        skip: set[K] | frozenset[K] = frozenset(),
+        touched: set[K] | frozenset[K] = frozenset(),
+        extra_said: Mapping[K, dict[str, str]] | None = None,
+    ) -> set[K]:
+        """Save the rows whose values differ from the wanted ones (one query); their keys.
+
+        A sourced model's fields the source gives (said, or all but its identity) are not
+        undone when curators changed them: each field goes by _decide, and a field both
+        changed keeps ours and is a conflict for curators (once, while it is open). The
+        source_values of every row become what the source says now (extra_said adds to
+        them). Rows in touched changed elsewhere (their categories) and are saved too.
+
+        bulk_update ignores auto_now, so updated_at is set here. A model that keeps
+        history gets a change record per saved row (one more query).
+        """
+        sourced = _is_sourced(model)
+        open_conflicts = self._open_conflicts() if sourced else set()
         changed_rows, changed_fields, changed_keys = [], set(), set()
         bookkeeping = []
         for key, values in wanted.items():
             if key in skip:
                 continue
             row = rows[key]
-            baseline = dict(row.source_values) or _source_values(
-                {name: getattr(row, name) for name in SOURCE_FIELDS}
-            )
-            kept = dict(baseline)
-            differing = []
-            for name, value in values.items():
-                if name == "normalized_score":
-                    continue  # follows the score, below
-                if name not in SOURCE_FIELDS:
-                    if getattr(row, name) != value:
-                        differing.append(name)
-                    continue
-                ours, theirs = source_text(getattr(row, name)), source_text(value)
-                said = baseline.get(name, ours)
-                if ours == said:  # nobody here changed it: the source's value
-                    if theirs != ours:
-                        differing.append(name)
-                    kept[name] = theirs
-                elif theirs == ours:  # curators and the source changed it alike
-                    kept[name] = theirs
-                elif theirs != said:
-                    # Both changed it: ours stays, curators settle it, and pages show the
-                    # source's new value beside ours.
-                    kept[name] = theirs
-                    if (row.pk, name, theirs) not in open_conflicts:
-                        conflict = self._changed(row, name, ours, theirs)
-                        if name == "score":
-                            conflict.theirs_normalized = values["normalized_score"]
-                        self.conflicts.append(conflict)
-            score_is_ours = source_text(row.score) != baseline.get("score", source_text(row.score))
-            if not score_is_ours and row.normalized_score != values["normalized_score"]:
-                differing.append("normalized_score")
+            if sourced:
+                guarded = set(said if said is not None else values.keys() - set(identity))
+                differing, kept = self._reconcile(row, values, guarded, open_conflicts)
+                kept.update((extra_said or {}).get(key, {}))
+                if kept != row.source_values:
+                    row.source_values = kept
+                    if not differing and key not in touched:
+                        bookkeeping.append(row)
+            else:
+                differing = [name for name, value in values.items() if getattr(row, name) != value]
+            if not differing and key not in touched:
+                continue
             for name in differing:
                 setattr(row, name, values[name])
-            if kept != row.source_values:
-                row.source_values = kept
-                if not differing:
-                    bookkeeping.append(row)
-            if differing:
-                row.updated_at = self.now
-                changed_rows.append(row)
-                changed_fields.update(differing)
-                changed_keys.add(key)
-        if changed_rows:
+            row.updated_at = self.now
+            changed_rows.append(row)
+            changed_fields.update(differing)
+            changed_keys.add(key)
+        fields = [*sorted(changed_fields), *(["source_values"] if sourced else []), "updated_at"]
+        if changed_rows and has_history(model):
             bulk_update_with_history(
-                changed_rows,
-                Result,
-                [*sorted(changed_fields), "source_values", "updated_at"],
-                default_change_reason=IMPORT_REASON,
+                changed_rows, model, fields, default_change_reason=IMPORT_REASON
             )
-        Result.objects.bulk_update(bookkeeping, ["source_values"])
+        elif changed_rows:
+            model.objects.bulk_update(changed_rows, fields)
+        if bookkeeping:
+            model.objects.bulk_update(bookkeeping, ["source_values"])
         return changed_keys
 
-    def _changed(self, row: Result, name: str, ours: str, theirs: str) -> ResultConflict:
-        return ResultConflict(
-            kind=ResultConflict.Kind.CHANGED,
-            result=row,
-            ai_model=self.rows.by_id(AIModel)[row.ai_model_id],
-            benchmark=self.rows.by_id(Benchmark)[row.benchmark_id],
-            analysis_method=row.analysis_method,
-            source=self.source,
-            field=name,
-            ours=ours,
-            theirs=theirs,
-        )
+    def _reconcile(
+        self,
+        row: Model,
+        values: Mapping[str, Any],
+        guarded: set[str],
+        open_conflicts: set[tuple],
+    ) -> tuple[list[str], dict[str, str]]:
+        """The fields of the row to take from the values, and what the source says now of
+        its guarded fields; a conflict for each guarded field curators and the source both
+        changed. A result's normalized score follows its score, unless the score is ours."""
+        baseline = _baseline(row, guarded)
+        kept = dict(baseline)
+        differing = []
+        for name, value in values.items():
+            if name not in guarded:
+                if name != "normalized_score" and getattr(row, name) != value:
+                    differing.append(name)
+                continue
+            ours, theirs = source_text(getattr(row, name)), source_text(value)
+            kept[name] = theirs
+            decision = _decide(ours, baseline.get(name, ours), theirs)
+            if decision is _Decision.TAKE and theirs != ours:
+                differing.append(name)
+            elif decision is _Decision.BOTH and (
+                _conflict_key(row, name, theirs) not in open_conflicts
+            ):
+                conflict = self._changed(row, name, ours, theirs)
+                if name == "score":
+                    conflict.theirs_normalized = values["normalized_score"]
+        if "normalized_score" in values:
+            score = source_text(row.score)
+            score_is_ours = score != baseline.get("score", score)
+            if not score_is_ours and row.normalized_score != values["normalized_score"]:
+                differing.append("normalized_score")
+        return differing, kept
+
+    def _open_conflicts(self) -> set[tuple]:
+        """The source's open conflicts over changed fields, by _conflict_key (loaded once)."""
+        if self._open is None:
+            self._open = {
+                (content_type_id, object_id or result_id, field, theirs)
+                for content_type_id, object_id, result_id, field, theirs in Conflict.objects.filter(
+                    source=self.source,
+                    kind=Conflict.Kind.CHANGED,
+                    status=Conflict.Status.OPEN,
+                ).values_list("content_type_id", "object_id", "result_id", "field", "theirs")
+            }
+        return self._open
+
+    def _changed(self, row: Model, name: str, ours: str, theirs: str) -> Conflict:
+        """A conflict over a field of the row that curators and the source both changed,
+        kept for the run to record."""
+        common = {
+            "kind": Conflict.Kind.CHANGED,
+            "source": self.source,
+            "field": name,
+            "ours": ours,
+            "theirs": theirs,
+        }
+        if isinstance(row, Result):
+            conflict = Conflict(
+                **common,
+                result=row,
+                ai_model=self.rows.by_id(AIModel)[row.ai_model_id],
+                benchmark=self.rows.by_id(Benchmark)[row.benchmark_id],
+                analysis_method=row.analysis_method,
+            )
+        else:
+            conflict = Conflict(
+                **common,
+                content_type=ContentType.objects.get_for_model(row),
+                object_id=row.pk,
+                record_name=str(row)[: Conflict._meta.get_field("record_name").max_length],
+            )
+        self.conflicts.append(conflict)
+        return conflict
 
     def _withdraw(self, given: set) -> set:
         """Mark the source's results it no longer gives as withdrawn by it (kept, never
@@ -651,10 +763,10 @@ class _Importer:
         """A conflict for each result the source gave twice with different values, with
         each value and where it was given, unless an open one says the same."""
         open_repeats = set(
-            ResultConflict.objects.filter(
+            Conflict.objects.filter(
                 source=self.source,
-                kind=ResultConflict.Kind.REPEATED,
-                status=ResultConflict.Status.OPEN,
+                kind=Conflict.Kind.REPEATED,
+                status=Conflict.Status.OPEN,
             ).values_list("ai_model_id", "benchmark_id", "analysis_method", "theirs")
         )
         for (model_id, benchmark_id, method), records in repeated.items():
@@ -664,8 +776,8 @@ class _Importer:
             if (model_id, benchmark_id, method, theirs) in open_repeats:
                 continue
             self.conflicts.append(
-                ResultConflict(
-                    kind=ResultConflict.Kind.REPEATED,
+                Conflict(
+                    kind=Conflict.Kind.REPEATED,
                     result=self.rows.results.get((model_id, benchmark_id, method)),
                     ai_model=self.rows.by_id(AIModel)[model_id],
                     benchmark=self.rows.by_id(Benchmark)[benchmark_id],
@@ -681,12 +793,13 @@ class _Importer:
         rows: dict[K, Any],
         wanted: Mapping[K, dict[str, Any]],
         *,
+        identity: Iterable[str] = ("slug",),
         first_values: Mapping[K, dict[str, Any]] | None = None,
         mentioned: set[K] | frozenset[K] = frozenset(),
     ) -> KindCounts:
         before = set(rows)
-        created = _create_missing(model, rows, wanted, first_values=first_values)
-        updated = _update_changed(model, rows, wanted, now=self.now)
+        created = self._create(model, rows, wanted, identity=identity, first_values=first_values)
+        updated = self._update(model, rows, wanted, identity=identity)
         return _counts(wanted, before, created, updated, mentioned=mentioned)
 
 
@@ -715,50 +828,51 @@ def _create_missing[K](
     return set(new)
 
 
-def _update_changed[K](
-    model: type[Model],
-    rows: Mapping[K, Any],
-    wanted: Mapping[K, dict[str, Any]],
-    *,
-    now: datetime,
-    touched: set[K] | frozenset[K] = frozenset(),
-) -> set[K]:
-    """Save the rows whose values differ from the wanted ones (one query); their keys.
+class _Decision(Enum):
+    """What an import does with one field of a record it describes (see _decide)."""
 
-    Rows in touched changed elsewhere (their categories) and are saved too.
-    bulk_update ignores auto_now, so updated_at is set here. A model that keeps
-    history gets a change record per saved row (one more query), so that a later
-    change by a curator has the imported state to compare with.
-    """
-    changed_rows = []
-    changed_fields: set[str] = set()
-    changed_keys: set[K] = set()
-    for key, values in wanted.items():
-        row = rows[key]
-        differing = [name for name, value in values.items() if getattr(row, name) != value]
-        if not differing and key not in touched:
-            continue
-        for name in differing:
-            setattr(row, name, values[name])
-        row.updated_at = now
-        changed_rows.append(row)
-        changed_fields.update(differing)
-        changed_keys.add(key)
-    if changed_rows and has_history(model):
-        bulk_update_with_history(
-            changed_rows,
-            model,
-            [*sorted(changed_fields), "updated_at"],
-            default_change_reason=IMPORT_REASON,
-        )
-    elif changed_rows:
-        model.objects.bulk_update(changed_rows, [*sorted(changed_fields), "updated_at"])
-    return changed_keys
+    TAKE = "take"  # the source's value: nobody here changed the field
+    KEEP = "keep"  # ours: curators changed it, the source did not (or agrees)
+    BOTH = "both"  # ours, and a conflict: curators and the source both changed it
 
 
-def _source_values(values: Mapping[str, Any]) -> dict[str, str]:
-    """What Result.source_values keeps of a result's values: its SOURCE_FIELDS as text."""
-    return {name: source_text(values[name]) for name in SOURCE_FIELDS}
+def _decide(ours: str, said: str, theirs: str) -> _Decision:
+    """Three values of a field as text (source_text): ours now, what the source said when
+    last read (said), and what it says now (theirs)."""
+    if ours == said:
+        return _Decision.TAKE
+    if theirs in (ours, said):
+        return _Decision.KEEP
+    return _Decision.BOTH
+
+
+def _category_text(slugs: Iterable[str]) -> str:
+    """A benchmark's categories as source_values keeps them: sorted slugs."""
+    return ", ".join(sorted(slugs))
+
+
+def _conflict_key(row: Model, name: str, theirs: str) -> tuple:
+    """An open conflict over a field, as _Importer._open_conflicts keys them."""
+    if isinstance(row, Result):
+        return (None, row.pk, name, theirs)
+    return (ContentType.objects.get_for_model(row).pk, row.pk, name, theirs)
+
+
+def _is_sourced(model: type[Model]) -> bool:
+    return issubclass(model, SourcedModel)
+
+
+def _baseline(row: Model, names: Iterable[str]) -> dict[str, str]:
+    """What the source last said of the row's fields: its source_values, or for a row
+    imported before they were kept, its values (taken to be the source's)."""
+    if row.source_values:
+        return dict(row.source_values)
+    return {name: source_text(getattr(row, name)) for name in names}
+
+
+def _source_values(values: Mapping[str, Any], names: Iterable[str]) -> dict[str, str]:
+    """What source_values keeps of the values a source gives: each named one as text."""
+    return {name: source_text(values[name]) for name in names}
 
 
 def has_history(model: type[Model]) -> bool:

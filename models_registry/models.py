@@ -59,7 +59,23 @@ class TicketedHistory(models.Model):
 
 
 def history(*, excluded: Iterable[str] = ()) -> HistoricalRecords:
-    return HistoricalRecords(bases=[TicketedHistory], excluded_fields=["updated_at", *excluded])
+    return HistoricalRecords(
+        bases=[TicketedHistory], excluded_fields=["updated_at", "source_values", *excluded]
+    )
+
+
+class SourcedModel(models.Model):
+    """A record an import writes, which curators may correct.
+
+    source_values keeps what the importing source last said of each field it gives, as
+    text (benchmarks.models.source_text): a field that differs from it was changed here,
+    and an import does not undo it (ingest.services). Bookkeeping, not history.
+    """
+
+    source_values = models.JSONField(default=dict, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
 
 
 class DatePrecision(models.TextChoices):
@@ -81,7 +97,7 @@ class OrganizationQuerySet(models.QuerySet):
         return self.filter(website__startswith=DEMO_URL_PREFIX)
 
 
-class Organization(TimestampedModel):
+class Organization(SourcedModel, TimestampedModel):
     slug = slug_field()
     name = models.CharField(max_length=200)
     website = models.URLField(max_length=URL_MAX_LENGTH, blank=True)
@@ -105,7 +121,7 @@ class Organization(TimestampedModel):
         return reverse("organizations:detail", args=[self.slug])
 
 
-class License(TimestampedModel):
+class License(SourcedModel, TimestampedModel):
     slug = slug_field()
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
@@ -297,7 +313,7 @@ def cheapest_price(ai_model: models.OuterRef) -> dict[str, models.Subquery]:
     }
 
 
-class AIModel(TimestampedModel):
+class AIModel(SourcedModel, TimestampedModel):
     slug = slug_field()
     name = models.CharField(max_length=200)
     organization = models.ForeignKey(
@@ -391,7 +407,7 @@ class AIModel(TimestampedModel):
         return bool(self.license and self.license.open_weights)
 
 
-class Provider(TimestampedModel):
+class Provider(SourcedModel, TimestampedModel):
     slug = slug_field()
     name = models.CharField(max_length=200)
     website = models.URLField(max_length=URL_MAX_LENGTH, blank=True)
@@ -404,7 +420,7 @@ class Provider(TimestampedModel):
         return self.name
 
 
-class Offering(TimestampedModel):
+class Offering(SourcedModel, TimestampedModel):
     """A model as one API provider serves it: price, speed, limits and features."""
 
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="offerings")

@@ -17,7 +17,7 @@ from django.utils import dateformat
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
-from benchmarks.models import Result, ResultConflict
+from benchmarks.models import Conflict, Result
 from config.caching import View, cache_public_page
 from models_registry.models import SLUG_MAX_LENGTH, validate_slug
 from sources.models import ImportRun, RunAnomaly, Source
@@ -61,7 +61,7 @@ def with_counts(sources: QuerySet[Source]) -> QuerySet[Source]:
         current_results=_count(results.filter(withdrawn_at__isnull=True)),
         withdrawn_results=_count(results.filter(withdrawn_at__isnull=False)),
         open_conflicts=_count(
-            ResultConflict.objects.filter(source=OuterRef("pk"), status=ResultConflict.Status.OPEN)
+            Conflict.objects.filter(source=OuterRef("pk"), status=Conflict.Status.OPEN)
         ),
         last_run_id=Subquery(
             ImportRun.objects.filter(source=OuterRef("pk")).latest_first().values("pk")[:1]
@@ -188,8 +188,8 @@ def valid_slug(slug: str) -> str:
 
 
 def open_conflicts_admin_url(source: Source) -> str:
-    changelist = reverse("admin:benchmarks_resultconflict_changelist")
-    query = urlencode({"status__exact": ResultConflict.Status.OPEN, "source__id__exact": source.pk})
+    changelist = reverse("admin:benchmarks_conflict_changelist")
+    query = urlencode({"status__exact": Conflict.Status.OPEN, "source__id__exact": source.pk})
     return f"{changelist}?{query}"
 
 

@@ -112,7 +112,7 @@ def curators_group(db):
     migration = importlib.import_module("submissions.migrations.0002_curators_group")
     schema_editor = SimpleNamespace(connection=connection)
     migration.create_curators_group(apps, schema_editor)
-    importlib.import_module("benchmarks.migrations.0009_curators_conflicts_and_sources").grant(
+    importlib.import_module("benchmarks.migrations.0010_conflict_records").grant(
         apps, schema_editor
     )
     return Group.objects.get(name=migration.GROUP_NAME)

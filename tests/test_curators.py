@@ -141,8 +141,8 @@ EXPECTED_PERMISSIONS = (
     }
     | {
         # Settling what imports leave, and the sources' facts (0009).
-        "benchmarks.view_resultconflict",
-        "benchmarks.change_resultconflict",
+        "benchmarks.view_conflict",
+        "benchmarks.change_conflict",
         "sources.view_source",
         "sources.add_source",
         "sources.change_source",
@@ -183,7 +183,7 @@ def test_group_migration_reverses_and_reapplies():
 
     migration.create_curators_group(apps, schema_editor)
     migration.create_curators_group(apps, schema_editor)
-    importlib.import_module("benchmarks.migrations.0009_curators_conflicts_and_sources").grant(
+    importlib.import_module("benchmarks.migrations.0010_conflict_records").grant(
         apps, schema_editor
     )
     assert group_permissions() == EXPECTED_PERMISSIONS

@@ -16,11 +16,11 @@ CURATOR_PERMISSIONS = {
 }
 
 
-def grant(apps, schema_editor):
+def grant(apps, schema_editor, permissions=CURATOR_PERMISSIONS):
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     alias = schema_editor.connection.alias
-    for app_label in CURATOR_PERMISSIONS:
+    for app_label in permissions:
         create_permissions(
             installed_apps.get_app_config(app_label), verbosity=0, using=alias, apps=apps
         )
@@ -32,7 +32,7 @@ def grant(apps, schema_editor):
                 content_type__model=model,
                 codename=f"{action}_{model}",
             )
-            for app_label, models in CURATOR_PERMISSIONS.items()
+            for app_label, models in permissions.items()
             for model, actions in models.items()
             for action in actions
         )

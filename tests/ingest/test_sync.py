@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.db.models import QuerySet
 
-from benchmarks.models import Result, ResultConflict
+from benchmarks.models import Conflict, Result
 from benchmarks.services import ConflictAlreadySettled, settle_conflict
 from sources.models import ImportRun
 from submissions.services import apply_report
@@ -29,10 +29,10 @@ def run_import(tree: Path) -> str:
     return out.getvalue()
 
 
-def changed() -> QuerySet[ResultConflict]:
+def changed() -> QuerySet[Conflict]:
     """The conflicts between curators and the source (the data also holds one result given
     twice, a conflict of another kind)."""
-    return ResultConflict.objects.filter(kind=ResultConflict.Kind.CHANGED)
+    return Conflict.objects.filter(kind=Conflict.Kind.CHANGED)
 
 
 def mmlu() -> Result:
@@ -108,7 +108,7 @@ def test_both_changed_it_ours_stays_and_curators_settle_it(llmstats_tree, change
     assert mmlu().score == Decimal("0.801")
     conflict = changed().get()
     assert (conflict.kind, conflict.field, conflict.ours, conflict.theirs) == (
-        ResultConflict.Kind.CHANGED,
+        Conflict.Kind.CHANGED,
         "score",
         "0.801",
         "0.86",
@@ -139,14 +139,14 @@ def test_keeping_ours_is_remembered(llmstats_tree, changed_source):
     settle_conflict(changed().get(), take_source=False, curator=curator, reason="Paper wins")
     run_import(changed_source(0.86))
     assert mmlu().score == Decimal("0.801")
-    assert not changed().filter(status=ResultConflict.Status.OPEN).exists()
+    assert not changed().filter(status=Conflict.Status.OPEN).exists()
 
 
 def test_a_result_given_twice_is_a_conflict_and_one_gone_is_withdrawn(
     llmstats_tree, changed_source, tmp_path
 ):
     output = run_import(llmstats_tree)
-    repeated = ResultConflict.objects.get(kind=ResultConflict.Kind.REPEATED)
+    repeated = Conflict.objects.get(kind=Conflict.Kind.REPEATED)
     assert repeated.ai_model.slug == "mistral-small-3.2-24b-instruct-2506"
     assert "0.4422" in repeated.theirs and "0.4613" in repeated.theirs
     assert "given twice, neither stored" in output
@@ -188,7 +188,7 @@ def test_a_curator_settles_a_conflict_in_the_admin(client, llmstats_tree, change
     run_import(changed_source(0.86))
     conflict = changed().get()
     client.force_login(curator)
-    url = f"/admin/benchmarks/resultconflict/{conflict.pk}/change/"
+    url = f"/admin/benchmarks/conflict/{conflict.pk}/change/"
 
     page = client.get(url).content.decode()
     assert "Keep ours" in page and "Take the source" in page
@@ -198,7 +198,7 @@ def test_a_curator_settles_a_conflict_in_the_admin(client, llmstats_tree, change
     assert response.status_code == 302
     conflict.refresh_from_db()
     assert (conflict.status, conflict.reason, conflict.settled_by) == (
-        ResultConflict.Status.KEPT_OURS,
+        Conflict.Status.KEPT_OURS,
         "The paper is right",
         curator,
     )

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from benchmarks.models import ResultConflict
+from benchmarks.models import Conflict
 from tests.factories import make_import_run, make_result, make_source
 
 LIST_URL = "/sources/"
@@ -30,10 +30,10 @@ def rows(content: str, table_class: str) -> list[list[str]]:
     ]
 
 
-def make_conflict(source, status=ResultConflict.Status.OPEN) -> ResultConflict:
+def make_conflict(source, status=Conflict.Status.OPEN) -> Conflict:
     result = make_result(source=source)
-    return ResultConflict.objects.create(
-        kind=ResultConflict.Kind.CHANGED,
+    return Conflict.objects.create(
+        kind=Conflict.Kind.CHANGED,
         status=status,
         result=result,
         ai_model=result.ai_model,
@@ -69,7 +69,7 @@ def test_list_shows_each_source_with_its_licence_freshness_results_and_last_run(
     make_result(source=llm_stats)
     make_result(source=llm_stats, withdrawn_at=WHEN)
     make_conflict(llm_stats)  # a result, and an open conflict
-    make_conflict(llm_stats, status=ResultConflict.Status.KEPT_OURS)  # settled: not open
+    make_conflict(llm_stats, status=Conflict.Status.KEPT_OURS)  # settled: not open
     make_import_run(source=llm_stats, started_at=WHEN - datetime.timedelta(days=3), changed=True)
     make_import_run(
         source=llm_stats, started_at=WHEN, changed=False, anomalies=[("scale", "a.json", "odd")]
@@ -299,7 +299,7 @@ def test_sitemap_lists_the_sources(client):
 # --- curators' link and the page cache -----------------------------------------------------------
 
 
-ADMIN_LINK = "/admin/benchmarks/resultconflict/?status__exact=open&amp;source__id__exact="
+ADMIN_LINK = "/admin/benchmarks/conflict/?status__exact=open&amp;source__id__exact="
 
 
 @pytest.fixture
