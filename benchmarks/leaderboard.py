@@ -132,8 +132,9 @@ def label_variants(rows: Iterable[Row], *, slug: str, name: str) -> list[Row]:
 
 
 def _merit(row: Row, higher_is_better: bool) -> Decimal | None:
-    """The row's merit (ranking.merit), None without a normalized score."""
-    if row.normalized_score is None:
+    """The row's merit (ranking.merit), None without a normalized score or when its source
+    withdrew it (it is shown, marked, and does not rank)."""
+    if row.normalized_score is None or row.withdrawn_at is not None:
         return None
     return merit(row.normalized_score, higher_is_better=higher_is_better)
 
@@ -163,10 +164,10 @@ def _ranking_key(row: Row, higher_is_better: bool) -> tuple:
 def ranked(rows: Iterable[Row], *, higher_is_better: bool) -> list[Row]:
     """Rows best first, each with its rank (ranking.competition_ranks: 1, 2, 2, 4).
 
-    Rows without a normalized score come last, unranked.
+    Rows without a normalized score, and those their source withdrew, come last, unranked.
     """
     ordered = sorted(rows, key=lambda row: _ranking_key(row, higher_is_better))
-    scored = [row for row in ordered if row.normalized_score is not None]
+    scored = [row for row in ordered if _merit(row, higher_is_better) is not None]
     ranks = competition_ranks(_merit(row, higher_is_better) for row in scored)
     return [row.ranked_as(rank) for row, rank in zip(scored, ranks, strict=True)] + [
         row.ranked_as(None) for row in ordered[len(scored) :]
@@ -183,7 +184,7 @@ class FrontierPoint:
 def frontier(rows: Iterable[Row], *, higher_is_better: bool) -> list[FrontierPoint]:
     """The state of the art over time: each dated result that beat every earlier one."""
     dated = sorted(
-        (row for row in rows if row.recorded_on and row.normalized_score is not None),
+        (row for row in rows if row.recorded_on and _merit(row, higher_is_better) is not None),
         key=lambda row: (row.recorded_on, _ranking_key(row, higher_is_better)),
     )
     points: list[FrontierPoint] = []
@@ -212,6 +213,10 @@ class Summary:
     first_recorded: datetime.date | None
     last_recorded: datetime.date | None
     organizations: list[tuple[str, str]] = field(default_factory=list)
+    # Results their source withdrew: shown, marked, and counted nowhere else.
+    withdrawn_count: int = 0
+    # The models with a rank (a normalized score, not withdrawn): "14th of 127".
+    ranked_count: int = 0
 
 
 def summarize(
@@ -224,15 +229,19 @@ def summarize(
 
     The average is taken over each model's best result, on the normalized scale (so
     results reported as fractions and as percentages agree); pages show it in the
-    benchmark's unit (pages.formatting.format_on_scale).
+    benchmark's unit (pages.formatting.format_on_scale). Results their source withdrew
+    are counted apart (withdrawn_count); every other number leaves them out.
     """
-    scored = [row.normalized_score for row in board if row.normalized_score is not None]
+    scored = [row.normalized_score for row in board if row.rank is not None]
     leader = board[0] if board and board[0].rank == 1 else None
-    statuses = Counter(row.status for row in results)
-    dates = [row.recorded_on for row in results if row.recorded_on]
+    current = [row for row in results if row.withdrawn_at is None]
+    statuses = Counter(row.status for row in current)
+    dates = [row.recorded_on for row in current if row.recorded_on]
     return Summary(
-        model_count=len({row.model_slug for row in results}),
-        result_count=len(results),
+        model_count=len({row.model_slug for row in current}),
+        result_count=len(current),
+        withdrawn_count=len(results) - len(current),
+        ranked_count=len(scored),
         verified_count=statuses["verified"],
         self_reported_count=statuses["self_reported"],
         third_party_count=statuses["third_party"],

@@ -71,7 +71,8 @@ class Category(TimestampedModel):
 def model_count(benchmark: models.Expression | str, *, scored: bool = False) -> Coalesce:
     """How many distinct models have a result on the benchmark that `benchmark` names (an
     OuterRef, or the name of the outer query's benchmark id column), or only a result
-    with a normalized score when `scored`: what Benchmark.model_count and
+    with a normalized score that its source has not withdrawn (one that ranks) when
+    `scored`: what Benchmark.model_count and
     scored_model_count store. A correlated subquery that reads result_benchmark_model_idx
     alone: counting over a join of the results to the benchmarks, then grouping, took
     ten times as long on 100,000 results."""
@@ -79,7 +80,7 @@ def model_count(benchmark: models.Expression | str, *, scored: bool = False) -> 
         benchmark = models.OuterRef(benchmark)
     results = Result.objects.filter(benchmark=benchmark)
     if scored:
-        results = results.filter(normalized_score__isnull=False)
+        results = results.filter(normalized_score__isnull=False, withdrawn_at__isnull=True)
     count = (
         results.order_by()
         .values("benchmark_id")
@@ -294,12 +295,17 @@ class ResultQuerySet(models.QuerySet):
         PostgreSQL's numeric, and on SQLite's floats too, whose error is far below half a
         millionth; Django would otherwise build a Decimal of each of tens of thousands."""
         millionths = Cast(Round(F("normalized_score") * 1_000_000), models.IntegerField())
-        return self.order_by().values_list("ai_model_id", "benchmark_id", millionths)
+        # What a source withdrew does not rank (benchmarks.leaderboard._merit).
+        current = self.filter(withdrawn_at__isnull=True).order_by()
+        return current.values_list("ai_model_id", "benchmark_id", millionths)
 
     def newest(self) -> "ResultQuerySet":
         """The results recorded most recently at their source first (the date a lab or an
-        evaluator published them, not when Benchboard imported them); undated ones last."""
-        return self.filter(recorded_on__isnull=False).order_by("-recorded_on", "-pk")
+        evaluator published them, not when Benchboard imported them); undated ones, and
+        those their source withdrew, left out."""
+        return self.filter(recorded_on__isnull=False, withdrawn_at__isnull=True).order_by(
+            "-recorded_on", "-pk"
+        )
 
 
 # The fields of a result its source gives, which the import writes and curators may
@@ -425,10 +431,11 @@ class Result(SourcedModel, TimestampedModel):
             models.Index(
                 fields=["benchmark", "-normalized_score"], name="result_benchmark_score_idx"
             ),
-            # How many models a benchmark has results for (the related benchmarks, the home
-            # page's categories and benchmarks), read from the index alone.
+            # How many models a benchmark has results for, and ranked results (the related
+            # benchmarks, the home page's categories and benchmarks), read from the index
+            # alone.
             models.Index(
-                fields=["benchmark", "ai_model", "normalized_score"],
+                fields=["benchmark", "ai_model", "normalized_score", "withdrawn_at"],
                 name="result_benchmark_model_idx",
             ),
             # A benchmark's progress over time.

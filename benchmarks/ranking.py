@@ -368,12 +368,15 @@ def ranked_best_results(results: QuerySet[Result]) -> list[RankedResult]:
 
     `results` is a queryset of the results to rank (one model's, one organization's,
     a few models'), with the benchmark and whatever the page shows selected; results
-    without a normalized score cannot be ranked and are left out. Two queries: those
+    without a normalized score, or that their source withdrew, do not rank and are left
+    out. Two queries: those
     results, then their ranks (ranked_in_sql) or every scored result on their
     benchmarks (ranked_in_python); both give the same ranks. The order is the order of
     `results` (first result seen for each pair).
     """
-    own = best_per_model_and_benchmark(results.filter(normalized_score__isnull=False))
+    own = best_per_model_and_benchmark(
+        results.filter(normalized_score__isnull=False, withdrawn_at__isnull=True)
+    )
     if not own:
         return []
     if len(own) <= RANKED_IN_SQL:
@@ -385,7 +388,7 @@ def ranked_in_sql(own: list[Result]) -> list[RankedResult]:
     """One query: for each result, how many models did better on its benchmark and how
     many have a scored result there, as correlated counts."""
     better = (
-        Result.objects.filter(benchmark=OuterRef("benchmark"))
+        Result.objects.filter(benchmark=OuterRef("benchmark"), withdrawn_at__isnull=True)
         .filter(
             Q(benchmark__higher_is_better=True, normalized_score__gt=OuterRef("normalized_score"))
             | Q(
@@ -419,7 +422,11 @@ def ranked_in_python(own: list[Result]) -> list[RankedResult]:
     """One query: every scored result on the results' benchmarks, ranked here."""
     higher_is_better = {r.benchmark_id: r.benchmark.higher_is_better for r in own}
     rows = (
-        Result.objects.filter(benchmark_id__in=higher_is_better, normalized_score__isnull=False)
+        Result.objects.filter(
+            benchmark_id__in=higher_is_better,
+            normalized_score__isnull=False,
+            withdrawn_at__isnull=True,
+        )
         .order_by("benchmark_id", F("normalized_score").desc())
         .values_list("benchmark_id", "ai_model_id", "normalized_score")
     )

@@ -105,24 +105,26 @@ class ResultRow:
 
     @property
     def merit(self) -> Decimal | None:
-        """0 to 1, higher is better whatever the benchmark's direction."""
-        if self.result.normalized_score is None:
+        """0 to 1, higher is better whatever the benchmark's direction; None for a result
+        that does not rank (no normalized score, or withdrawn by its source)."""
+        if self.result.normalized_score is None or self.result.withdrawn_at is not None:
             return None
         return merit(self.result.normalized_score, higher_is_better=self.benchmark.higher_is_better)
 
 
-def result_rows(ranked: Iterable[RankedResult], unscored: Iterable[Any]) -> list[ResultRow]:
+def result_rows(ranked: Iterable[RankedResult], unranked: Iterable[Any]) -> list[ResultRow]:
     """One row per benchmark, by benchmark name.
 
-    ranked: ranked_best_results() of the model's results (its best scored result on
-    each benchmark). unscored: its results without a normalized score; one shows only
-    where the benchmark has no scored result, the best raw score of them.
+    ranked: ranked_best_results() of the model's results (its best ranked result on
+    each benchmark). unranked: its results that do not rank (without a normalized score,
+    or withdrawn by their source); one shows only where the benchmark has no ranked
+    result, the best raw score of them.
     """
     rows: dict[int, ResultRow] = {
         item.result.benchmark_id: ResultRow(item.result, item.rank, item.model_count)
         for item in ranked
     }
-    for result in unscored:
+    for result in unranked:
         current = rows.get(result.benchmark_id)
         if current is not None and current.rank is not None:
             continue

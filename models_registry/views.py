@@ -2,6 +2,7 @@ from dataclasses import asdict
 from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -194,14 +195,16 @@ _RESULT_FIELDS = (
 
 def _model_results(ai_model: AIModel) -> tuple[list[RankedResult], list[Result]]:
     """The model's best scored result on each benchmark with its rank (two queries),
-    and its results without a normalized score, which cannot be ranked (one query)."""
+    and its results that do not rank (one query): those without a normalized score, and
+    those their source withdrew."""
     results = (
         Result.objects.filter(ai_model=ai_model)
         .select_related("benchmark", "source")
         .only(*_RESULT_FIELDS)
         .order_by("pk")
     )
-    return ranked_best_results(results), list(results.filter(normalized_score__isnull=True))
+    unranked = results.filter(Q(normalized_score__isnull=True) | Q(withdrawn_at__isnull=False))
+    return ranked_best_results(results), list(unranked)
 
 
 def _category_links(ai_model: AIModel) -> list[tuple[int, Category]]:
@@ -249,9 +252,9 @@ def model_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
     fine_tunes = list(ai_model.fine_tunes.only("slug", "name").order_by(Lower("name"), "pk"))
     offerings = _offerings(ai_model)
-    ranked, unscored = _model_results(ai_model)
+    ranked, unranked = _model_results(ai_model)
 
-    rows = profile.with_categories(profile.result_rows(ranked, unscored), _category_links(ai_model))
+    rows = profile.with_categories(profile.result_rows(ranked, unranked), _category_links(ai_model))
     categories = profile.category_counts(rows)
     # ?category= filters the results table: one of the model's categories, else none.
     category = profile.chosen_category(categories, request.GET.get("category"))

@@ -206,7 +206,11 @@ def _source_link(name: str, slug: str, url: str) -> str:
 
 def _corrected(said: str) -> str:
     """The mark of a score curators corrected, with what its source says."""
-    return f' <span class="corrected">corrected by curators; source: {html.escape(said)}</span>'
+    return f' <span class="score-note">corrected by curators; source: {html.escape(said)}</span>'
+
+
+# The mark of a score its source no longer gives: kept and shown, never ranked.
+WITHDRAWN = ' <span class="score-note">withdrawn by its source; not ranked</span>'
 
 
 def _status_badge(status: str, label: str, *, compact: bool = False) -> str:
@@ -247,6 +251,8 @@ def leaderboard_rows(
         shown_score = _score_cell(row.score, row.normalized_score, max_score)
         if (said := row.source_score) is not None:
             shown_score += _corrected(said)
+        if row.withdrawn_at:
+            shown_score += WITHDRAWN
         if row.cost is not None:
             cost = html.escape(
                 f"{usd(row.input_usd_per_million)} / {usd(row.output_usd_per_million)}"
@@ -266,8 +272,6 @@ def leaderboard_rows(
         size = _or_dash(format_parameters(row.parameter_count))
         context = _or_dash(format_tokens(row.context_length))
         source = _source_link(row.source_name, row.source_slug, row.source_url)
-        if row.withdrawn_at:
-            source += ' <span class="muted">(withdrawn by its source)</span>'
         lines.append(
             f"<tr><td>{row.rank or NO_VALUE}</td>"
             f'<th scope="row"><a href="{html.escape(model_url(row.model_slug))}">{name}</a>'
@@ -323,12 +327,15 @@ def model_result_rows(rows: Iterable[Any], *, report_url: str) -> SafeString:
             said := leaderboard.corrected_from(result.score, result.source_values.get("score"))
         ) is not None:
             shown_score += _corrected(said)
+        if result.withdrawn_at:
+            shown_score += WITHDRAWN
         if row.rank:
             rank = f"{html.escape(_ordinal(row.rank, language))} of {row.model_count}"
         else:
+            why = "withdrawn by its source" if result.withdrawn_at else "no normalized score"
             rank = (
                 '<span aria-hidden="true">\N{EM DASH}</span>'
-                '<span class="visually-hidden">not ranked: no normalized score</span>'
+                f'<span class="visually-hidden">not ranked: {why}</span>'
             )
         if result.recorded_on:
             recorded = (
@@ -344,8 +351,6 @@ def model_result_rows(rows: Iterable[Any], *, report_url: str) -> SafeString:
             f"{html.escape(result.source.name)}"
             f'<span class="visually-hidden">, the source of the {name} result</span></a>'
         )
-        if result.withdrawn_at:
-            source += ' <span class="muted">(withdrawn by its source)</span>'
         source += " · "
         status = _status_badge(result.status, status_labels.get(result.status) or result.status)
         report = _report_link(report_url, result.pk, f"the {name} result", css_class="report-link")

@@ -255,6 +255,20 @@ def test_average_is_over_best_results_normalized():
     assert result.leader.result_id == 2
 
 
+def test_a_withdrawn_result_ranks_nowhere_and_is_counted_apart():
+    withdrawn = row(1, "0.95", withdrawn_at=NOW)
+    rows = [withdrawn, row(2, "0.9"), row(3, "0.5"), row(4, None)]
+    ranked = leaderboard.ranked(rows, higher_is_better=True)
+
+    assert [(r.result_id, r.rank) for r in ranked] == [(2, 1), (3, 2), (1, None), (4, None)]
+    result = leaderboard.summarize(rows, ranked, last_updated=NOW)
+    assert (result.leader.result_id, result.average) == (2, Decimal("0.7"))
+    assert (result.model_count, result.result_count, result.withdrawn_count) == (3, 3, 1)
+    assert result.ranked_count == 2  # "2nd of 2": neither the withdrawn nor the unscored
+    frontier = leaderboard.frontier(rows, higher_is_better=True)
+    assert 1 not in {point.row.result_id for point in frontier}
+
+
 def test_the_faq_speaks_the_benchmarks_own_unit():
     """An Elo benchmark (maximum 3000) whose results came as fractions and as ratings
     states every number as a rating: never "average 2209.5, with the leader reaching 0.874"."""

@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.db.models import QuerySet
 
-from benchmarks.models import Conflict, Result
+from benchmarks.models import Benchmark, Conflict, Result
 from benchmarks.services import ConflictAlreadySettled, settle_conflict
 from sources.models import ImportRun
 from submissions.services import apply_report
@@ -205,3 +205,42 @@ def test_a_curator_settles_a_conflict_in_the_admin(client, llmstats_tree, change
     assert mmlu().score == Decimal("0.801")
     # Settled, it is a record: viewed, not changed again.
     assert "Keep ours" not in client.get(url).content.decode()
+
+
+def test_a_withdrawn_result_is_shown_marked_and_does_not_rank(
+    client, llmstats_tree, tmp_path, uncached_pages
+):
+    run_import(llmstats_tree)
+    leader = Result.objects.filter(benchmark__slug="mmlu").order_by("-normalized_score").first()
+    model = leader.ai_model
+    copy = tmp_path / "withdrawn"
+    shutil.copytree(llmstats_tree / "data", copy / "data")
+    path = copy / "data/organizations" / model.organization.slug / "models" / model.slug
+    records = json.loads((path / "benchmarks.json").read_text())
+    kept = [r for r in records if r["benchmark_id"] != "mmlu"]
+    (path / "benchmarks.json").write_text(json.dumps(kept))
+    run_import(copy)
+
+    board = client.get("/benchmarks/mmlu/")
+    rows = board.context["board"].rows
+    withdrawn = next(row for row in rows if row.model_slug == model.slug)
+    assert withdrawn.rank is None and withdrawn.withdrawn_at is not None
+    assert rows[0].rank == 1 and rows[0].model_slug != model.slug
+    assert board.context["board"].summary.leader.model_slug != model.slug
+    page = board.content.decode()
+    assert "withdrawn by its source; not ranked" in page
+    # Counted apart, not among the results the page states.
+    summary = board.context["board"].summary
+    assert summary.withdrawn_count == 1
+    assert (
+        summary.result_count
+        == Result.objects.filter(benchmark__slug="mmlu", withdrawn_at__isnull=True).count()
+    )
+    assert "(1 more withdrawn by its source)" in page
+    model_page = client.get(f"/models/{model.slug}/").content.decode()
+    assert "withdrawn by its source; not ranked" in model_page
+    assert "not ranked: withdrawn by its source" in model_page
+    assert all(point.row.model_slug != model.slug for point in board.context["frontier"])
+    assert Benchmark.objects.get(slug="mmlu").scored_model_count == len(
+        [row for row in rows if row.rank is not None]
+    )
