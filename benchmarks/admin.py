@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Model, QuerySet
+from django.db.models import Exists, Model, OuterRef, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
@@ -102,6 +102,25 @@ class BenchmarkAdmin(HistoryAdmin):
         return ", ".join(category.name for category in benchmark.categories.all())
 
 
+class OpenConflictFilter(admin.SimpleListFilter):
+    """Results an import left a question about: curators and the source both changed
+    them, or the source gave them twice."""
+
+    title = "open conflict with its source"
+    parameter_name = "open_conflict"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list:
+        return [("yes", "Yes"), ("no", "No")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Result]) -> QuerySet[Result]:
+        open_conflicts = Conflict.objects.filter(result=OuterRef("pk"), status=Conflict.Status.OPEN)
+        if self.value() == "yes":
+            return queryset.filter(Exists(open_conflicts))
+        if self.value() == "no":
+            return queryset.exclude(Exists(open_conflicts))
+        return queryset
+
+
 @admin.register(Result)
 class ResultAdmin(HistoryAdmin):
     list_display = (
@@ -119,6 +138,7 @@ class ResultAdmin(HistoryAdmin):
         "status",
         "source",
         ("withdrawn_at", admin.EmptyFieldListFilter),
+        OpenConflictFilter,
         "benchmark__categories",
         "ai_model__organization",
         "updated_at",

@@ -155,7 +155,7 @@ def test_result_filters(client):
     assert listed(client, Result, {"benchmark__categories__id__exact": math.pk}) == {verified}
     assert listed(client, Result, {"ai_model__organization__id__exact": anthropic.pk}) == {verified}
     specs = client.get(admin_url(Result, "changelist")).context["cl"].filter_specs
-    updated_at = next(spec for spec in specs if spec.field_path == "updated_at")
+    updated_at = next(spec for spec in specs if getattr(spec, "field_path", None) == "updated_at")
     last_week = dict(updated_at.links)["Past 7 days"]
     assert listed(client, Result, last_week) == {verified}
     assert listed(client, Result, {"recorded_on__year": "2024"}) == {verified}

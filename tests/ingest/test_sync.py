@@ -244,3 +244,26 @@ def test_a_withdrawn_result_is_shown_marked_and_does_not_rank(
     assert Benchmark.objects.get(slug="mmlu").scored_model_count == len(
         [row for row in rows if row.rank is not None]
     )
+
+
+def test_the_admin_front_page_counts_what_waits_for_curators(client, llmstats_tree, changed_source):
+    run_import(llmstats_tree)
+    curator = make_curator()
+    correct(mmlu(), "0.801", curator)
+    run_import(changed_source(0.86))
+    make_data_report(result=mmlu(), suggested_value="0.9")
+    client.force_login(curator)
+
+    page = client.get("/admin/").content.decode()
+
+    assert "Waiting for curators" in page
+    # One data report, and two conflicts: the score, and the result given twice.
+    assert "Data reports</a></th>\n        <td>1 open" in page
+    assert "Conflicts with sources</a></th>\n        <td>2 open" in page
+    listing = client.get("/admin/benchmarks/conflict/?status__exact=open")
+    assert listing.context["cl"].result_count == 2
+    reports = client.get("/admin/submissions/datareport/?status__in=new%2Cin_review")
+    assert reports.context["cl"].result_count == 1
+    # The results admin lists those with an open conflict.
+    results = client.get("/admin/benchmarks/result/?open_conflict=yes")
+    assert [str(result.pk) for result in results.context["cl"].result_list] == [str(mmlu().pk)]
