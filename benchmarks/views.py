@@ -264,12 +264,16 @@ DOWNLOAD_FIELDS = (
     "release_date",
     "recorded_on",
     "source_url",
+    "source",
+    "source_reported_score",
+    "withdrawn_at",
 )
 
 
 def _download_record(row: leaderboard.Row, max_score: Decimal) -> dict[str, object]:
     """A row as the downloads give it: the score in the unit the page shows (score and
-    score_unit), the number its source reported, and the normalized score."""
+    score_unit), the number reported, and the normalized score; its source, what the
+    source reports when curators corrected it, and when the source withdrew it."""
     normalized = row.normalized_score
     return {
         "rank": row.rank,
@@ -293,6 +297,9 @@ def _download_record(row: leaderboard.Row, max_score: Decimal) -> dict[str, obje
         "release_date": row.release_date.isoformat() if row.release_date else None,
         "recorded_on": row.recorded_on.isoformat() if row.recorded_on else None,
         "source_url": row.source_url,
+        "source": row.source_slug,
+        "source_reported_score": row.source_score,
+        "withdrawn_at": row.withdrawn_at.isoformat() if row.withdrawn_at else None,
     }
 
 

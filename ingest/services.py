@@ -100,7 +100,9 @@ class ImportReport:
 
     @property
     def changed(self) -> bool:
-        return any(
+        """Whether the run changed what pages show: a record created, updated or withdrawn,
+        or a new conflict (pages show the source's new value beside the curated one)."""
+        return bool(self.conflicts) or any(
             count.created or count.updated or count.withdrawn for count in self.counts.values()
         )
 

@@ -115,6 +115,8 @@ def test_both_changed_it_ours_stays_and_curators_settle_it(llmstats_tree, change
     )
     assert conflict.run == ImportRun.objects.latest_first().first()
     assert "score is 0.801 by curators and now 0.86 at the source: ours kept" in output
+    # Pages now show the source's new value beside ours: the run changed what they show.
+    assert "Changed: yes" in output
     # Pages show ours, marked, with what the source says now.
     assert mmlu().source_values["score"] == "0.86"
     # The same data again raises no second conflict.
@@ -179,6 +181,14 @@ def test_pages_show_the_curated_value_marked_with_the_sources_beside_it(
     assert ">LLM Stats</a>" in row  # the row names its source, linked
     model = client.get(f"/models/{GPT_4O}/").content.decode()
     assert "corrected by curators; source: 0.857" in model
+    # The downloads carry the source, and what it says, too.
+    download = client.get("/benchmarks/mmlu/leaderboard.json").json()["rows"]
+    record = next(row for row in download if row["model_slug"] == GPT_4O)
+    assert (record["reported_score"], record["source"], record["source_reported_score"]) == (
+        "0.801",
+        "llm-stats",
+        "0.857",
+    )
 
 
 def test_a_curator_settles_a_conflict_in_the_admin(client, llmstats_tree, changed_source):
