@@ -160,8 +160,7 @@ def test_detail_shows_the_source_and_its_runs_newest_first(client):
         [
             "16 Oct 2025, 09:30 No change",
             "0.4 s",
-            "data/llmstats-2025-10-16.tar.xz",
-            "ab12cd34ef56…",
+            "data/llmstats-2025-10-16.tar.xz SHA-256 ab12cd34ef56…",
             "0",
             "3",
             "9",
@@ -173,7 +172,6 @@ def test_detail_shows_the_source_and_its_runs_newest_first(client):
             "15 Oct 2025, 09:30",
             "3 min 5 s",
             "https://example.org/old.tar.xz",
-            "",
             "13",
             "0",
             "0",
@@ -182,7 +180,7 @@ def test_detail_shows_the_source_and_its_runs_newest_first(client):
             "2",
         ],
     ]
-    assert f'<abbr class="sha" title="{SHA}">ab12cd34ef56…</abbr>' in content
+    assert f'SHA-256 <abbr class="sha" title="{SHA}">ab12cd34ef56…</abbr>' in content
     assert "earlier import" not in content
     assert "<title>LLM Stats: source and imports — Benchboard</title>" in content
 
@@ -382,3 +380,14 @@ def test_query_counts_do_not_grow_with_data(client, uncached_pages):
     # The page: the source with its counts, its runs, the latest's anomalies and the
     # demo-data check.
     assert small == (3, 4)
+
+
+@pytest.mark.django_db
+def test_the_latest_import_says_what_it_changed_and_left_for_curators(client):
+    source = make_source(slug="feed")
+    make_import_run(source=source, started_at=WHEN, changed=True, conflict_count=2)
+
+    content = client.get("/sources/feed/").content.decode()
+
+    sentence = text(content.split('id="latest-run"', 1)[1].split("</p>", 1)[0])
+    assert sentence.endswith("; it changed data, and left 2 conflicts for curators.")
