@@ -49,6 +49,9 @@ class Row:
     source_name: str = ""
     # The score its source last gave (Result.source_values["score"]).
     source_said: str | None = None
+    # And its normalized score, to show it in the page's unit (empty before an import
+    # that kept it, or when the source's score is off the scale).
+    source_said_normalized: str | None = None
     withdrawn_at: datetime.datetime | None = None
     rank: int | None = None
     # On a benchmark family's page, the variant a result was measured on ("Agentless"),

@@ -254,9 +254,11 @@ _LEADERBOARD_SOURCES: dict[str, str | F | KeyTextTransform] = {
     "benchmark_name": F("benchmark__name"),
     "source_slug": F("source__slug"),
     "source_name": F("source__name"),
-    # Only the score of what the source last said: a leaderboard reads thousands of rows,
-    # and decoding each one's whole JSON would be wasted.
+    # Only the score of what the source last said (and its normalized score): a
+    # leaderboard reads thousands of rows, and decoding each one's whole JSON would be
+    # wasted.
     "source_said": KeyTextTransform("score", "source_values"),
+    "source_said_normalized": KeyTextTransform("normalized_score", "source_values"),
     "withdrawn_at": "withdrawn_at",
 }
 LEADERBOARD_COLUMNS = tuple(_LEADERBOARD_SOURCES)

@@ -29,6 +29,7 @@ from benchmarks.models import (
     Result,
     model_count,
     results_updated_at,
+    source_text,
 )
 from models_registry.models import AIModel
 
@@ -130,6 +131,8 @@ def settle_conflict(
     record = _locked_record(conflict) if conflict.kind == Conflict.Kind.CHANGED else None
     if record is not None:
         record.source_values = {**record.source_values, conflict.field: conflict.theirs}
+        if isinstance(record, Result) and conflict.field == "score":
+            record.source_values["normalized_score"] = source_text(conflict.theirs_normalized)
         if take_source:
             _take(record, conflict)
             record._change_reason = reason

@@ -569,7 +569,9 @@ class _Importer:
         }
         rows = self.rows.results
         before = set(rows)
-        created = self._create(Result, rows, wanted, said=SOURCE_FIELDS)
+        # A result's source_values keep the normalized score of the source's score too:
+        # pages show the source's value in their unit.
+        created = self._create(Result, rows, wanted, said=(*SOURCE_FIELDS, "normalized_score"))
         updated = self._update(Result, rows, wanted, said=SOURCE_FIELDS, skip=created)
         withdrawn = self._withdraw(wanted.keys() | repeated.keys())
         self._note_repeats(repeated)
@@ -698,6 +700,7 @@ class _Importer:
             score_is_ours = score != baseline.get("score", score)
             if not score_is_ours and row.normalized_score != values["normalized_score"]:
                 differing.append("normalized_score")
+            kept["normalized_score"] = source_text(values["normalized_score"])
         return differing, kept
 
     def _open_conflicts(self) -> set[tuple]:

@@ -204,9 +204,11 @@ def _source_link(name: str, slug: str, url: str) -> str:
     return f'<a href="{html.escape(href)}" rel=nofollow>{text}</a>' if href else NO_VALUE
 
 
-def _corrected(said: str) -> str:
-    """The mark of a score curators corrected, with what its source says."""
-    return f' <span class="score-note">corrected by curators; source: {html.escape(said)}</span>'
+def _corrected(said: str, said_normalized: str | None, max_score: Decimal) -> str:
+    """The mark of a score curators corrected, with what its source says: in the page's
+    unit when its normalized score is known ("source: 86%"), else as the source wrote it."""
+    shown = format_on_scale(Decimal(said_normalized), max_score) if said_normalized else said
+    return f' <span class="score-note">corrected by curators; source: {html.escape(shown)}</span>'
 
 
 # The mark of a score its source no longer gives: kept and shown, never ranked.
@@ -250,7 +252,7 @@ def leaderboard_rows(
         variant = f' <span class="variant">{html.escape(row.variant)}</span>' if row.variant else ""
         shown_score = _score_cell(row.score, row.normalized_score, max_score)
         if (said := row.source_score) is not None:
-            shown_score += _corrected(said)
+            shown_score += _corrected(said, row.source_said_normalized, max_score)
         if row.withdrawn_at:
             shown_score += WITHDRAWN
         if row.cost is not None:
@@ -326,7 +328,8 @@ def model_result_rows(rows: Iterable[Any], *, report_url: str) -> SafeString:
         if (
             said := leaderboard.corrected_from(result.score, result.source_values.get("score"))
         ) is not None:
-            shown_score += _corrected(said)
+            said_normalized = result.source_values.get("normalized_score")
+            shown_score += _corrected(said, said_normalized, benchmark.max_score)
         if result.withdrawn_at:
             shown_score += WITHDRAWN
         if row.rank:

@@ -117,8 +117,11 @@ def test_both_changed_it_ours_stays_and_curators_settle_it(llmstats_tree, change
     assert "score is 0.801 by curators and now 0.86 at the source: ours kept" in output
     # Pages now show the source's new value beside ours: the run changed what they show.
     assert "Changed: yes" in output
-    # Pages show ours, marked, with what the source says now.
-    assert mmlu().source_values["score"] == "0.86"
+    # Pages show ours, marked, with what the source says now, in the page's unit.
+    assert (mmlu().source_values["score"], mmlu().source_values["normalized_score"]) == (
+        "0.86",
+        "0.86",
+    )
     # The same data again raises no second conflict.
     run_import(changed_source(0.86))
     assert changed().count() == 1
@@ -177,10 +180,10 @@ def test_pages_show_the_curated_value_marked_with_the_sources_beside_it(
     board = client.get("/benchmarks/mmlu/").content.decode()
     row = next(line for line in board.split("<tr>") if f'href="/models/{GPT_4O}/"' in line)
     assert "80.1%" in row
-    assert "corrected by curators; source: 0.857" in row
+    assert "corrected by curators; source: 85.7%" in row  # in the page's unit
     assert ">LLM Stats</a>" in row  # the row names its source, linked
     model = client.get(f"/models/{GPT_4O}/").content.decode()
-    assert "corrected by curators; source: 0.857" in model
+    assert "corrected by curators; source: 85.7%" in model
     # The downloads carry the source, and what it says, too.
     download = client.get("/benchmarks/mmlu/leaderboard.json").json()["rows"]
     record = next(row for row in download if row["model_slug"] == GPT_4O)

@@ -114,7 +114,7 @@ def test_fleurs_ranks_word_error_rates_lowest_first_as_curators_decided(client):
     scores = table_scores(content)
     assert scores[:4] == ["4.1%", "6.4%", "6.7%", "9.6%"]
     # Stored as its word error rate by the curators' decision, the source's 1 - WER beside it.
-    assert scores[4] == "13.6% corrected by curators; source: 0.864"
+    assert scores[4] == "13.6% corrected by curators; source: 86.4%"
     assert "The best (lowest) FLEURS score is 4.1%, achieved by Qwen2.5-Omni-7B" in words
     assert "(rank #1)" in structured_answers(content)["What is the best open model on FLEURS?"]
     assert "The best score fell from 6.4% (Gemini 1.0 Pro, Feb 2024) to 4.1%" in words
