@@ -31,7 +31,7 @@ from django.db.models.functions import Coalesce
 
 from benchmarks.models import Benchmark, Result
 from models_registry.models import AIModel, License, Organization
-from pages.formatting import format_score
+from pages.formatting import format_on_scale, format_score
 
 ADDED, CHANGED, REMOVED = "added", "changed", "removed"
 # simple-history's history_type values.
@@ -95,6 +95,25 @@ class TrackedField:
     show: Callable[[object], str] = show_plain
     # Long text: the log says that it changed, not the whole old and new text.
     long: bool = False
+    # Shows the field from the record's values when it needs more than its own value.
+    show_values: Callable[[Mapping[str, object]], str] | None = None
+
+    def shown(self, values: Mapping[str, object] | None) -> str:
+        if values is None:
+            return ""
+        if self.show_values is not None:
+            return self.show_values(values)
+        return self.show(values.get(self.name))
+
+
+def show_score(values: Mapping[str, object]) -> str:
+    """A result's score in its benchmark's unit, as its pages show it ("80.1%" for a
+    reported 0.801), when the record knows its normalized score and the benchmark's
+    maximum (max_score, named by the log's query); else as reported."""
+    normalized, max_score = values.get("normalized_score"), values.get("max_score")
+    if normalized is None or max_score is None:
+        return show_plain(values.get("score"))
+    return format_on_scale(normalized, max_score)
 
 
 @dataclass(frozen=True)
@@ -138,7 +157,7 @@ def entries_for(record: Snapshot, previous: Snapshot | None, subject: Subject) -
     if subject.own and record.kind != UPDATED:
         return []
     if record.kind == CREATED:
-        after = headline.show(record.values[headline.name]) if headline else ""
+        after = headline.shown(record.values) if headline else ""
         label = headline.label if headline else ""
         return [Entry(what=what(label) if label else name, action=ADDED, after=after, **common)]
     if record.kind == DELETED:
@@ -152,7 +171,10 @@ def entries_for(record: Snapshot, previous: Snapshot | None, subject: Subject) -
             continue
         if previous is None and new in (None, ""):
             continue
-        before, after = tracked.show(old), tracked.show(new)
+        before = tracked.shown(previous.values if previous else None)
+        after = tracked.shown(record.values)
+        if before == after:  # alike in the page's unit (50 of 100 and 0.5): as reported
+            before, after = tracked.show(old), tracked.show(new)
         if tracked.long:
             before, after = "", ""
         entries.append(
@@ -176,7 +198,7 @@ def change_log(
 # The kinds of record ------------------------------------------------------------------
 
 RESULT_FIELDS = (
-    TrackedField("score", "score"),
+    TrackedField("score", "score", show_values=show_score),
     TrackedField("status", "status", show_choice(dict(Result.Status.choices))),
     TrackedField("analysis_method", "analysis method"),
     TrackedField("source_url", "source"),
@@ -258,7 +280,10 @@ def benchmark_changes(benchmark: Benchmark, limit: int = 50) -> list[Entry]:
         Result.history.filter(benchmark_id=benchmark.pk),
         shown=Q(),
         limit=limit,
-        names={"ai_model_name": _current_name(AIModel, "ai_model_id")},
+        names={
+            "ai_model_name": _current_name(AIModel, "ai_model_id"),
+            "max_score": _max_score(),
+        },
     )
     own = _history(
         Benchmark.history.filter(id=benchmark.pk), shown=Q(history_type=UPDATED), limit=limit
@@ -272,7 +297,10 @@ def model_changes(ai_model: AIModel, limit: int = 50) -> list[Entry]:
         Result.history.filter(ai_model_id=ai_model.pk),
         shown=Q(),
         limit=limit,
-        names={"benchmark_name": _current_name(Benchmark, "benchmark_id")},
+        names={
+            "benchmark_name": _current_name(Benchmark, "benchmark_id"),
+            "max_score": _max_score(),
+        },
     )
     own = _history(
         AIModel.history.filter(id=ai_model.pk),
@@ -347,6 +375,13 @@ def _snapshot(record: Model, names: Mapping[str, object]) -> Snapshot:
 def _name_of(model: type[Model], column: str) -> Subquery:
     """The current name of the row a column points at (a correlated subquery)."""
     return Subquery(model.objects.filter(pk=OuterRef(column)).order_by().values("name")[:1])
+
+
+def _max_score() -> Subquery:
+    """The maximum score of a result record's benchmark now (a correlated subquery): its
+    scores show in the unit its pages use."""
+    benchmark = Benchmark.objects.filter(pk=OuterRef("benchmark_id")).order_by()
+    return Subquery(benchmark.values("max_score")[:1])
 
 
 def _current_name(model: type[Model], column: str) -> Coalesce:

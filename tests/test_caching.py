@@ -217,16 +217,16 @@ def test_an_admin_edit_shows_at_once(client, gpqa):
 def test_a_curator_applying_a_report_shows_at_once(client, gpqa, monkeypatch):
     monkeypatch.setattr(notifications, "notify_reporter", lambda ticket, *, base_url: True)
     result = gpqa.results.get()
-    assert shows(client, "/benchmarks/gpqa/", "0.5")
-    assert not shows(client, "/benchmarks/gpqa/", "0.713")
+    assert shows(client, "/benchmarks/gpqa/", "50.0%")
+    assert not shows(client, "/benchmarks/gpqa/", "71.3%")
     report = make_data_report(result=result, suggested_value="0.713")
 
     services.apply_report(
         report=report, curator=make_curator(), public_reason="Corrected", base_url="http://x/"
     )
 
-    assert shows(client, "/benchmarks/gpqa/", "0.713")
-    assert shows(client, "/models/gpt-5/", "0.713")
+    assert shows(client, "/benchmarks/gpqa/", "71.3%")
+    assert shows(client, "/models/gpt-5/", "71.3%")
 
 
 def test_a_revert_shows_at_once(client, gpqa):
@@ -298,7 +298,7 @@ def test_an_import_shows_at_once(client, tmp_path):
     shutil.copytree(LLMSTATS_FIXTURE, tree)
     import_llmstats(root=tree)
     before = client.get("/models/acme-large/").content.decode()
-    assert "0.8612" not in before
+    assert "86.12%" not in before
     path = tree / LARGE_RESULTS
     records = json.loads(path.read_text(encoding="utf-8"))
     records[0].update(score=0.8612, normalized_score=0.8612)
@@ -307,7 +307,7 @@ def test_an_import_shows_at_once(client, tmp_path):
     # Bulk updates send no signal: the import says itself that the data changed.
     import_llmstats(root=tree)
 
-    assert shows(client, "/models/acme-large/", "0.8612")
+    assert shows(client, "/models/acme-large/", "86.12%")
 
 
 def test_the_demo_banner_follows_load_demo_and_its_removal(client, gpqa):

@@ -140,7 +140,7 @@ def imported_result(**fields) -> Result:
         ai_model=fields.pop("ai_model", None) or make_ai_model(name="GPT-5"),
         benchmark=fields.pop("benchmark"),
         score=fields.pop("score", Decimal("0.5")),
-        normalized_score=Decimal("0.5"),
+        normalized_score=fields.pop("normalized_score", Decimal("0.5")),
         source=standard_source(CURATORS),
         **fields,
     )
@@ -170,10 +170,23 @@ def test_benchmark_log_shows_corrections_and_skips_the_import_that_created_rows(
     assert (entry.what, entry.action, entry.before, entry.after) == (
         "GPT-5 score",
         CHANGED,
-        "0.5",
-        "0.713",
+        "50.0%",  # in the benchmark's unit, as its pages show scores
+        "71.3%",
     )
     assert entry.reason == "Corrected to the paper's table 2"
+
+
+@pytest.mark.django_db
+def test_a_score_shows_in_its_benchmarks_unit_points_on_an_elo_scale():
+    benchmark = make_benchmark(name="CodeForces", max_score=Decimal(3000))
+    result = imported_result(
+        benchmark=benchmark, score=Decimal("0.874"), normalized_score=Decimal("0.874")
+    )
+    correct(result, "2700", "The lab's rating")
+
+    [entry] = changelog.benchmark_changes(benchmark)
+
+    assert entry.change == "from 2622 to 2700"
 
 
 @pytest.mark.django_db
@@ -185,6 +198,7 @@ def test_an_import_that_changes_a_value_is_in_the_log():
 
     [entry] = changelog.benchmark_changes(benchmark)
 
+    # Its normalized score did not follow (alike in the page's unit): as reported.
     assert (entry.change, entry.reason) == ("from 0.5 to 0.55", IMPORT_REASON)
 
 
@@ -223,7 +237,7 @@ def test_accepted_submission_is_added_and_a_deleted_result_removed():
 
     assert (added.what, added.change, added.reason) == (
         "Claude score",
-        "added 71",
+        "added 71.0%",
         "From the system card",
     )
     assert (removed.what, removed.action) == ("Claude score", REMOVED)
@@ -257,7 +271,7 @@ def test_model_log_names_benchmarks_and_licences():
 
     assert [(e.what, e.change, e.reason) for e in entries] == [
         ("Licence", "from Proprietary to Apache 2.0", "Weights released"),
-        ("GPQA score", "from 0.5 to 0.6", "Corrected"),
+        ("GPQA score", "from 50.0% to 60.0%", "Corrected"),
     ]
 
 
@@ -290,7 +304,7 @@ def test_template_is_a_table_with_caption_and_dates():
 
     assert "<caption>Changes to GPQA</caption>" in html
     assert '<th scope="row">GPT-5 score</th>' in html
-    assert "from 0.5 to 0.7" in html
+    assert "from 50.0% to 70.0%" in html
     assert "Corrected to the paper" in html
     assert '<time datetime="' in html
     assert "No changes" in render_to_string("includes/change_log.html", {"entries": []})
