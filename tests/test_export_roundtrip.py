@@ -13,18 +13,20 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import models
 
-from benchmarks.models import Benchmark, Category, Result
+from benchmarks.models import Benchmark, Category, Conflict, Result
 from models_registry.models import AIModel, DatePrecision, License, Offering, Organization
 from submissions.models import DataReport, RateLimitBucket, ResultSubmission
 from tests.factories import (
     make_ai_model,
     make_benchmark,
     make_category,
+    make_import_run,
     make_license,
     make_offering,
     make_organization,
     make_provider,
     make_result,
+    make_source,
     save,
 )
 
@@ -66,10 +68,12 @@ def backed_up_models() -> list[type[models.Model]]:
 
 
 def natural_keys() -> dict[type[models.Model], dict[int, tuple]]:
-    """Users and groups are restored by name (their ids may change): compare them so."""
+    """Users and groups are restored by name, content types by app and model (their ids
+    may change): compare them so."""
     return {
         User: {user.pk: user.natural_key() for user in User.objects.all()},
         Group: {group.pk: group.natural_key() for group in Group.objects.all()},
+        ContentType: {kind.pk: kind.natural_key() for kind in ContentType.objects.all()},
     }
 
 
@@ -232,6 +236,24 @@ def build_catalogue(curator: User) -> None:
         source_url="https://example.org/new",
         comment="New result.",
     )
+    # What a source last said of a model curators corrected, and the conflict its next
+    # change raised: a conflict names any record by its content type.
+    feed = make_source(slug="feed", name="A feed")
+    run = make_import_run(source=feed, anomalies=[("scale", "a.json", "a fraction")])
+    AIModel.objects.filter(pk=base.pk).update(
+        source_values={"release_date": "2024-08-01", "name": base.name}
+    )
+    Conflict.objects.create(
+        kind=Conflict.Kind.CHANGED,
+        content_type=ContentType.objects.get_for_model(AIModel),
+        object_id=base.pk,
+        record_name=base.name,
+        source=feed,
+        run=run,
+        field="release_date",
+        ours="2024-09-01",
+        theirs="2024-08-15",
+    )
 
 
 @pytest.mark.django_db(transaction=True)
@@ -250,6 +272,12 @@ def test_a_backup_restores_every_field_of_every_record(tmp_path, curators_group)
     )
     assert len(after["benchmarks.historicalresult"]) == 4  # three created, one changed
     assert after["auth.user"][("curator",)]["groups"] == [str(curators_group.natural_key())]
+    [conflict] = after["benchmarks.conflict"].values()
+    assert (conflict["content_type_id"], conflict["field"]) == (
+        ("models_registry", "aimodel"),
+        "release_date",
+    )
+    assert Conflict.objects.get().record == AIModel.objects.get(pk=conflict["object_id"])
     # The restored database goes on: its id sequences are past the restored ids.
     assert make_organization().pk > max(before["models_registry.organization"])
 
