@@ -1,4 +1,5 @@
-"""Security headers that Django's own middleware does not send.
+"""Security headers that Django's own middleware does not send, the guard against NUL
+characters in requests, and django-axes' lockout answer.
 
 Django's SecurityMiddleware sends HSTS, nosniff, Referrer-Policy and
 Cross-Origin-Opener-Policy, XFrameOptionsMiddleware sends X-Frame-Options, and
@@ -11,8 +12,10 @@ It sits outside WhiteNoise, so static files get the headers too.
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import SuspiciousOperation
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 
 
 def permissions_policy_header(policy: dict[str, list[str]]) -> str:
@@ -33,6 +36,44 @@ class SecurityHeadersMiddleware:
         if self.resource_policy:
             response.headers.setdefault("Cross-Origin-Resource-Policy", self.resource_policy)
         return response
+
+
+class NulInRequest(SuspiciousOperation):
+    """A NUL character in a query the admin reads: no filter or search holds one, and
+    PostgreSQL cannot compare text with one (it raised DataError, a 500)."""
+
+
+class RefuseNulMiddleware:
+    """One guard, before any view reads the request, for what PostgreSQL cannot hold:
+    a NUL character (it raised DataError, a 500, where SQLite matched nothing).
+
+    - In the address: no slug or reference holds one, so nothing is there: 404, as for
+      any impossible slug.
+    - In the admin's query (its filters and search): 400, Django's answer to a
+      SuspiciousOperation. Public pages read their queries through forms and parsers
+      that drop or refuse a NUL already (tests/test_fuzz.py).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path:
+            raise Http404("No page has a NUL character in its address.")
+        if request.path.startswith(reverse("admin:index")) and _query_holds_nul(request):
+            raise NulInRequest("A NUL character in the admin's query.")
+        return self.get_response(request)
+
+
+def _query_holds_nul(request: HttpRequest) -> bool:
+    """Whether a name or value of the query, decoded, holds a NUL (percent-encoded, or
+    raw as a WSGI server may pass it)."""
+    if "\x00" in request.META.get("QUERY_STRING", ""):
+        return True
+    return any(
+        "\x00" in name or any("\x00" in value for value in values)
+        for name, values in request.GET.lists()
+    )
 
 
 def login_lockout(
