@@ -8,7 +8,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.text import get_valid_filename
-from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from benchmarks import leaderboard
@@ -17,6 +16,7 @@ from benchmarks.charts import progress_chart
 from benchmarks.forms import LeaderboardForm, LeaderboardQuery, current_spelling, leaderboard_query
 from benchmarks.models import LEADERBOARD_COLUMNS, Benchmark, Category, Result
 from config.caching import cache_public_page
+from config.http import read_only
 from models_registry.models import Organization
 from pages.formatting import format_score, on_scale, scale_phrase
 from pages.listing import (
@@ -94,7 +94,7 @@ def _board(benchmark: Benchmark, request: HttpRequest) -> Board:
     return Board(results, ranked_models, summary, query, rows, page)
 
 
-@require_GET
+@read_only
 @cache_public_page
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def benchmark_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -303,7 +303,7 @@ def _download_record(row: leaderboard.Row, max_score: Decimal) -> dict[str, obje
     }
 
 
-@require_GET
+@read_only
 @cache_public_page
 def leaderboard_download(request: HttpRequest, slug: str, file_format: str) -> HttpResponse:
     """The leaderboard as shown, with the same filters and order, as CSV or JSON."""

@@ -8,13 +8,13 @@ from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from benchmarks.forms import BENCHMARK_DEFAULT_SORT, BENCHMARK_SORT_OPTIONS, benchmark_filters
 from benchmarks.models import Benchmark, Category, Result
 from benchmarks.ranking import CategoryBenchmark, rank_category, ranking_rows, standings
 from config.caching import cache_public_page
+from config.http import read_only
 from models_registry.models import AIModel
 from pages.listing import Column, Option, column_headers, page_number, wants_partial
 
@@ -35,7 +35,7 @@ COLUMNS = (
 )
 
 
-@require_GET
+@read_only
 @cache_public_page
 # A history restore also says HX-Request but gets the whole page: vary on both.
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
@@ -85,7 +85,7 @@ def benchmark_list(request: HttpRequest) -> HttpResponse:
 # --- /categories/ ----------------------------------------------------------------------------
 
 
-@require_GET
+@read_only
 @cache_public_page
 def category_list(request: HttpRequest) -> HttpResponse:
     categories = (
@@ -117,7 +117,7 @@ class RankedModelLink(NamedTuple):
         return reverse("models_registry:detail", args=[self.slug])
 
 
-@require_GET
+@read_only
 @cache_public_page
 # A history restore also says HX-Request but gets the whole page: vary on both.
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")

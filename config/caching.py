@@ -201,15 +201,16 @@ def _headers(response: HttpResponse, etag: str) -> HttpResponse:
 
 
 def cache_public_page(view: View) -> View:
-    """Serve a public GET page from the page cache, or answer 304 to a matching ETag.
+    """Serve a public page from the page cache, or answer 304 to a matching ETag.
 
-    Off when BENCHBOARD_PAGE_CACHE is off, and for anything but GET. A response that
+    Off when BENCHBOARD_PAGE_CACHE is off, and for anything but GET and HEAD (a HEAD is
+    answered as its GET, whose body the server leaves out). A response that
     is not the same for every visitor (see _cacheable) is passed through untouched.
     """
 
     @functools.wraps(view)
     def cached_view(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        if not settings.BENCHBOARD_PAGE_CACHE or request.method != "GET":
+        if not settings.BENCHBOARD_PAGE_CACHE or request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
         version = data_version()
         if version is None:

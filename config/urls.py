@@ -3,6 +3,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from config import views
+from config.http import read_only
 from config.sitemaps import SITEMAPS
 
 urlpatterns = [
@@ -17,7 +18,8 @@ urlpatterns = [
     path("", include("submissions.urls")),
     path("robots.txt", views.robots_txt, name="robots-txt"),
     path("favicon.ico", views.favicon, name="favicon"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # Django's own view takes any method: read only, like every other page.
+    path("sitemap.xml", read_only(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
 ]
 
 # Error pages (config/errors.py); a database that cannot be reached answers 503.

@@ -5,12 +5,13 @@ from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
-from django.views.decorators.http import require_GET
+
+from config.http import read_only
 
 FAVICON_MAX_AGE = 24 * 3600
 
 
-@require_GET
+@read_only
 def robots_txt(request: HttpRequest) -> HttpResponse:
     # Rendered without the request: a plain-text file needs no site-wide context.
     content = render_to_string(
@@ -19,7 +20,7 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
     return HttpResponse(content, content_type="text/plain; charset=utf-8")
 
 
-@require_GET
+@read_only
 def favicon(request: HttpRequest) -> HttpResponse:
     """Browsers ask for /favicon.ico where a page links no icon (the admin's pages): send
     them to the site's icon. Not permanent, since its hashed name changes with it."""

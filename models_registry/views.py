@@ -10,13 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from benchmarks.changelog import change_log_page, model_changes
 from benchmarks.models import Benchmark, Category, Result
 from benchmarks.ranking import RankedResult, ranked_best_results
 from config.caching import cache_public_page
+from config.http import read_only
 from models_registry import profile
 from models_registry.forms import (
     DEFAULT_SORT,
@@ -79,7 +79,7 @@ COLUMNS = (
 )
 
 
-@require_GET
+@read_only
 @cache_public_page
 # A history restore also says HX-Request but gets the whole page: vary on both.
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
@@ -153,7 +153,7 @@ def _download_record(ai_model: AIModel) -> dict[str, object]:
     }
 
 
-@require_GET
+@read_only
 @cache_public_page
 def model_list_download(request: HttpRequest, file_format: str) -> HttpResponse:
     """Every model the list's filters keep, in its order, unpaginated, as CSV or JSON."""
@@ -239,7 +239,7 @@ def _offerings(ai_model: AIModel) -> list[Offering]:
     )
 
 
-@require_GET
+@read_only
 @cache_public_page
 def model_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The model's facts, prices, results (filtered by ?category=) and change log: ten

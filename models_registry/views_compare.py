@@ -12,13 +12,13 @@ from django.db.models import F
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from benchmarks.leaderboard import variant_label
 from benchmarks.models import Result
 from benchmarks.ranking import RankedResult, ranked_best_results
 from config.caching import cache_public_page
+from config.http import read_only
 from models_registry.comparison import (
     MAX_MODELS,
     Addition,
@@ -179,7 +179,7 @@ def _focus(request: HttpRequest) -> str:
     return ""
 
 
-@require_GET
+@read_only
 @cache_public_page
 # A history restore also says HX-Request but gets the whole page: vary on both.
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
@@ -242,7 +242,7 @@ def compare(request: HttpRequest) -> HttpResponse:
     return render(request, f"{template}#comparison" if partial else template, context)
 
 
-@require_GET
+@read_only
 @vary_on_headers("HX-Request")
 def suggest(request: HttpRequest) -> HttpResponse:
     """The picker's suggestions as the visitor types (an htmx fragment). Without htmx,

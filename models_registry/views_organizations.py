@@ -4,17 +4,17 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
 
 from benchmarks.models import Benchmark, Result
 from benchmarks.ranking import RankedResult, best_per_model_and_benchmark, better, ranked_in_sql
 from config.caching import cache_public_page
+from config.http import read_only
 from models_registry.models import AIModel, Organization
 
 BEST_RESULTS_SHOWN = 20
 
 
-@require_GET
+@read_only
 @cache_public_page
 def organization_list(request: HttpRequest) -> HttpResponse:
     newest = AIModel.objects.filter(
@@ -85,7 +85,7 @@ def best_results(organization: Organization) -> list[RankedResult]:
     return ordered[:BEST_RESULTS_SHOWN]
 
 
-@require_GET
+@read_only
 @cache_public_page
 def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
     organization = get_object_or_404(Organization, slug=slug)

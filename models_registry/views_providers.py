@@ -15,10 +15,10 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from config.caching import cache_public_page
+from config.http import read_only
 from models_registry.models import Offering, Provider
 from pages.listing import (
     Column,
@@ -141,7 +141,7 @@ _PROVIDER_ORDER: Mapping[str, Callable[[ProviderRow], Number | None]] = {
 }
 
 
-@require_GET
+@read_only
 @cache_public_page
 # A history restore also says HX-Request but gets the whole page: vary on both.
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
@@ -284,7 +284,7 @@ def offering_rows(offerings: Iterable[Any], sort: str) -> list[OfferingRow]:
     return sorted(rows, key=lambda row: row.is_deprecated)  # stable: keeps the order
 
 
-@require_GET
+@read_only
 @cache_public_page
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def provider_detail(request: HttpRequest, slug: str) -> HttpResponse:

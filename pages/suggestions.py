@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
 
 from config.caching import cache_public_page
+from config.http import read_only
 from pages.search import Group, clean_query, suggestion_groups
 
 OPTION_ID = "site-search-option-{}"  # the options' ids, for aria-activedescendant
@@ -63,7 +63,7 @@ def option_groups(groups: list[Group], q: str) -> list[OptionGroup]:
     return shaped
 
 
-@require_GET
+@read_only
 @cache_public_page
 def search_suggestions(request: HttpRequest) -> HttpResponse:
     """The listbox's options for ?q=, or none for an empty query: four queries whatever the

@@ -5,7 +5,6 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from benchmarks.models import Benchmark, Category, Result
@@ -19,6 +18,7 @@ from benchmarks.ranking import (
     standings,
 )
 from config.caching import cache_public_page
+from config.http import read_only
 from models_registry.models import AIModel
 from pages.listing import wants_partial
 from pages.search import QUERY_MAX_LENGTH, clean_query, search_groups
@@ -93,7 +93,7 @@ def _category_leaders(categories: list[Category]) -> list[CategoryLeaders]:
     ]
 
 
-@require_GET
+@read_only
 @cache_public_page
 def home(request: HttpRequest) -> HttpResponse:
     """The leaders of the main categories, the newest models, the most-used benchmarks and
@@ -143,7 +143,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@read_only
 # A history restore also says HX-Request but gets the whole page: vary on both.
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def search(request: HttpRequest) -> HttpResponse:

@@ -15,10 +15,10 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import dateformat
 from django.utils.cache import patch_cache_control
-from django.views.decorators.http import require_GET
 
 from benchmarks.models import Conflict, Result
 from config.caching import View, cache_public_page
+from config.http import read_only
 from models_registry.models import SLUG_MAX_LENGTH, validate_slug
 from sources.models import ImportRun, RunAnomaly, Source
 
@@ -78,7 +78,7 @@ def freshness(source: Source) -> str:
     return "Frozen"
 
 
-@require_GET
+@read_only
 @cache_public_page
 def source_list(request: HttpRequest) -> HttpResponse:
     sources = list(with_counts(Source.objects.all()).order_by(Lower("name"), "pk"))
@@ -193,7 +193,7 @@ def open_conflicts_admin_url(source: Source) -> str:
     return f"{changelist}?{query}"
 
 
-@require_GET
+@read_only
 @cache_public_page_unless_staff
 def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
     source = get_object_or_404(

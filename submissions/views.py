@@ -16,10 +16,10 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from benchmarks.models import Benchmark, Result
+from config.http import allow, read_only
 from models_registry.models import SLUG_MAX_LENGTH, AIModel
 from pages.listing import wants_partial
 from submissions import ratelimit
@@ -95,7 +95,7 @@ def _notify_after_commit(ticket: DataReport | ResultSubmission, request: HttpReq
 # --- /reports/ -------------------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
+@allow("GET", "POST")
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def report_create(request: HttpRequest) -> HttpResponse:
     target = _report_target(request.GET)
@@ -139,7 +139,7 @@ def _save_report(form: DataReportForm, target: ReportTarget, request: HttpReques
     return report
 
 
-@require_GET
+@read_only
 @never_cache
 def report_status(request: HttpRequest, reference: str) -> HttpResponse:
     report = get_object_or_404(
@@ -162,7 +162,7 @@ def report_status(request: HttpRequest, reference: str) -> HttpResponse:
 # --- /submit/ and /submissions/ --------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
+@allow("GET", "POST")
 def submission_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = ResultSubmissionForm(request.POST)
@@ -204,7 +204,7 @@ def _save_submission(form: ResultSubmissionForm, request: HttpRequest) -> Result
     return submission
 
 
-@require_GET
+@read_only
 @never_cache
 def submission_status(request: HttpRequest, reference: str) -> HttpResponse:
     submission = get_object_or_404(

@@ -411,7 +411,7 @@ def test_a_response_that_is_personal_is_never_cached(personal):
     assert "ETag" not in first
 
 
-def test_only_get_is_cached():
+def test_get_and_head_are_answered_from_the_cache_and_nothing_else():
     calls = []
 
     @caching.cache_public_page
@@ -419,9 +419,11 @@ def test_only_get_is_cached():
         calls.append(request.method)
         return HttpResponse("hello")
 
-    view(RequestFactory().head("/page/"))
-    view(RequestFactory().head("/page/"))
-    assert calls == ["HEAD", "HEAD"]
+    view(RequestFactory().get("/page/"))
+    assert view(RequestFactory().head("/page/")).content == b"hello"  # the server drops it
+    view(RequestFactory().post("/page/"))
+    view(RequestFactory().post("/page/"))
+    assert calls == ["GET", "POST", "POST"]
 
 
 def test_the_host_is_part_of_the_key(client, gpqa, settings):
