@@ -4,26 +4,29 @@ Every public page shows curated data only, the same to every visitor, so a page 
 cached whole: the key is the data version, the page's full address (scheme, host,
 path and query string) and whether it is an htmx swap or a history restore.
 
-The data version is one integer in the cache. Any write to a curated model bumps it
-(the apps' ready() connect data_changed to post_save, post_delete and m2m_changed),
-and so do the bulk writes that send no signals (the LLM Stats import, load_demo).
-A new version is a new key space: every page is rendered again on its next request,
-and the old entries expire (PAGE_LIFETIME). Inside a transaction the version is
-bumped at once and again when it commits, so a page rendered from the old rows
-while the transaction was open is never kept under the new version.
+The data version is one integer held by the database (pages/migrations/0001): a
+PostgreSQL sequence, or a one-row table on SQLite. Every server process reads the
+same one, one cheap query before it answers from its cache, so a change shows on the
+next request on every worker, whatever the cache backend. Any write to a curated model
+bumps it (the apps' ready() connect data_changed to post_save, post_delete and
+m2m_changed), and so do the bulk writes that send no signals (the LLM Stats import,
+load_demo). A new version is a new key space: every page is rendered again on its next
+request, and the old entries expire (PAGE_LIFETIME). Inside a transaction the version
+is bumped at once and again when it commits, so a page rendered from the old rows
+while the transaction was open is never kept under the new version. A version is never
+used twice, even after a rollback: a shared cache never serves a page of rolled-back
+data.
 
 Each cached page carries an ETag made from its content, the same in every server
 process: a request whose If-None-Match matches is answered 304 without a body, and,
 when this process has the page cached, without rendering or a database query.
 Cache-Control is "max-age=0, must-revalidate, public": a curator's correction has
 to show on the very next request, so browsers and shared caches may keep a page but
-must ask again each time, which costs a 304 and no rendering.
+must ask again each time, which costs a 304, one query and no rendering.
 
-With the local-memory cache (no CACHE_URL), each process has its own cache and its
-own data version, which a write in another process (another server worker, or a
-management command) cannot bump: there the version lives LOCAL_VERSION_LIFETIME
-seconds, so such a change shows within that time. Set CACHE_URL to a Redis for
-several workers.
+Without CACHE_URL each process keeps its own pages in memory (settings.CACHES bounds
+how many); with CACHE_URL (a Redis) the processes share them. Either way the version
+comes from the database.
 """
 
 import functools
@@ -35,9 +38,8 @@ from pathlib import Path
 
 from django.apps import AppConfig
 from django.conf import settings
-from django.core.cache import cache, caches
-from django.core.cache.backends.locmem import LocMemCache
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.cache import has_vary_header, patch_cache_control, patch_vary_headers
@@ -45,27 +47,14 @@ from django.utils.http import parse_etags, quote_etag
 
 logger = logging.getLogger(__name__)
 
-DATA_VERSION_KEY = "benchboard:data-version"
 # How long a rendered page is kept. Pages of an older data version are never read
 # again; they only wait for this to expire (or for the cache to cull them).
 PAGE_LIFETIME = 600
-# With a per-process cache, how long a change made in another process may go unseen.
-LOCAL_VERSION_LIFETIME = 60
 # The headers that choose between a page, its htmx partial and a history restore.
 VARY_HEADERS = ("HX-Request", "HX-History-Restore-Request")
 CACHE_CONTROL = {"max_age": 0, "must_revalidate": True, "public": True}
 
 type View = Callable[..., HttpResponse]
-
-
-def _fresh_version() -> int:
-    # Microseconds: a version made again after the old one was evicted is larger
-    # than anything the old one was bumped to, so old page keys never come back.
-    return time.time_ns() // 1000
-
-
-def _version_lifetime() -> int | None:
-    return LOCAL_VERSION_LIFETIME if isinstance(caches["default"], LocMemCache) else None
 
 
 def _shielded[T](default: T, call: Callable[[], T]) -> T:
@@ -78,27 +67,37 @@ def _shielded[T](default: T, call: Callable[[], T]) -> T:
         return default
 
 
-def data_version() -> int | None:
-    """The current data version, created if missing; None when the cache is down."""
+def data_version(using: str = DEFAULT_DB_ALIAS) -> int | None:
+    """The current data version, as the database holds it; None when it cannot be read
+    (the page is then rendered without the cache, and fails as the database does)."""
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        sql = "SELECT last_value FROM benchboard_data_version"
+    else:
+        sql = "SELECT version FROM benchboard_data_version WHERE id = 1"
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            row = cursor.fetchone()
+    except DatabaseError:
+        return None
+    return row[0] if row else None
 
-    def read() -> int:
-        version = cache.get(DATA_VERSION_KEY)
-        if version is None:
-            cache.add(DATA_VERSION_KEY, _fresh_version(), timeout=_version_lifetime())
-            version = cache.get(DATA_VERSION_KEY)
-        return version
 
-    return _shielded(None, read)
-
-
-def bump_data_version() -> None:
-    def bump() -> None:
-        try:
-            cache.incr(DATA_VERSION_KEY)
-        except ValueError:  # missing (expired or evicted): a fresh, larger one
-            cache.set(DATA_VERSION_KEY, _fresh_version(), timeout=_version_lifetime())
-
-    _shielded(None, bump)
+def bump_data_version(using: str = DEFAULT_DB_ALIAS) -> None:
+    """A new data version. On PostgreSQL a sequence's next value: never waits for a
+    lock, and is seen by every process at once. On SQLite the table's row, set past
+    both its value and the clock in microseconds, so that a version a rolled-back
+    transaction used is never used again."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT nextval('benchboard_data_version')")
+        else:
+            cursor.execute(
+                "UPDATE benchboard_data_version SET version = max(version + 1, %s) WHERE id = 1",
+                [time.time_ns() // 1000],
+            )
 
 
 def data_changed(using: str = DEFAULT_DB_ALIAS) -> None:
@@ -108,12 +107,21 @@ def data_changed(using: str = DEFAULT_DB_ALIAS) -> None:
     transaction) and, inside a transaction, once more when it commits (once a
     transaction, however many rows it writes).
     """
-    bump_data_version()
+    bump_data_version(using)
     connection = connections[using]
     if connection.in_atomic_block and not any(
-        func is bump_data_version for _savepoints, func, _robust in connection.run_on_commit
+        getattr(func, "bumps_data_version", False)
+        for _savepoints, func, _robust in connection.run_on_commit
     ):
-        transaction.on_commit(bump_data_version, using=using, robust=True)
+        transaction.on_commit(_bump_on_commit(using), using=using, robust=True)
+
+
+def _bump_on_commit(using: str) -> Callable[[], None]:
+    def bump() -> None:
+        bump_data_version(using)
+
+    bump.bumps_data_version = True  # once a transaction
+    return bump
 
 
 def on_data_signal(*, using: str = DEFAULT_DB_ALIAS, **kwargs: object) -> None:

@@ -193,9 +193,13 @@ CACHES = {
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
         if CACHE_URL
         else {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            # Each process's own pages, at most PAGE_CACHE_MB of them (config/cache_backends).
+            "BACKEND": "config.cache_backends.BoundedLocMemCache",
             "LOCATION": "benchboard",
-            "OPTIONS": {"MAX_ENTRIES": 2000},
+            "OPTIONS": {
+                "MAX_ENTRIES": 2000,
+                "MAX_BYTES": env_int("BENCHBOARD_PAGE_CACHE_MB", 48) * 1024 * 1024,
+            },
         }
     )
 }

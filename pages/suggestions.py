@@ -67,9 +67,10 @@ def option_groups(groups: list[Group], q: str) -> list[OptionGroup]:
 @cache_public_page
 def search_suggestions(request: HttpRequest) -> HttpResponse:
     """The listbox's options for ?q=, or none for an empty query: four queries whatever the
-    data size, none when empty. The same fragment with or without HX-Request (there is no
-    page to fall back to; without JavaScript the form goes to /search/), so it needs no
-    Vary of its own; the page cache adds its usual one."""
+    data size, none when empty (and the page cache's one, the data version). The same
+    fragment with or without HX-Request (there is no page to fall back to; without
+    JavaScript the form goes to /search/), so it needs no Vary of its own; the page cache
+    adds its usual one."""
     q = clean_query(request.GET.get("q", ""))
     groups = option_groups(suggestion_groups(q), q) if q else []
     response = render(

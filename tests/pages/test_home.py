@@ -25,8 +25,9 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 # The demo banner's check, the categories, their benchmarks, the scores, the leading models,
-# the benchmarks and their number, the models and their number, the latest results.
-HOME_QUERIES = 10
+# the benchmarks and their number, the models and their number, the latest results; and
+# the page cache's data version.
+HOME_QUERIES = 11
 
 
 def leader_card(content: str, category_slug: str) -> str:
