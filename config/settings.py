@@ -290,6 +290,9 @@ AXES_LOCKOUT_CALLABLE = "config.security.login_lockout"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # An outage is logged once, with its cause, and its end (config.errors).
+    "filters": {"database_outage": {"()": "config.errors.database_outage_log"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"filters": ["database_outage"]}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
 }

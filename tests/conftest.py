@@ -33,6 +33,17 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def _no_database_outage_carried_over():
+    """A test that makes the database fail leaves the site's outage log (config.errors)
+    waiting for the database to come back: end it, so the next test's first failure is
+    logged again. (A test's connection stays open: no connection_created ends it.)"""
+    yield
+    from config.errors import database_outage_log
+
+    database_outage_log().database_back()
+
+
+@pytest.fixture(autouse=True)
 def _result_stats_kept(request):
     """After every test that writes to the database, each benchmark's stored model
     counts and results_updated_at are still what its results say: whatever path a test

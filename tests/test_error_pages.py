@@ -140,8 +140,14 @@ def test_database_error_is_503_with_retry_after_logged_once(client, caplog, url)
     assert "Traceback" not in page(response)
     assert links_home(response)
     records = [r for r in caplog.records if r.name == "django.request"]
+    # The first failure of an outage, with its cause (config.errors.DatabaseOutageLog).
     assert [(r.levelname, r.getMessage()) for r in records] == [
-        ("ERROR", f"Service Unavailable: {url}")
+        (
+            "ERROR",
+            f"The database cannot be reached ({type(records[0].exc_info[1]).__name__}); "
+            f"failed requests are counted, not logged, until it is back. "
+            f"Service Unavailable: {url}",
+        )
     ]
     assert isinstance(records[0].exc_info[1], OperationalError | InterfaceError)
 
