@@ -204,6 +204,12 @@ CACHES = {
     )
 }
 BENCHBOARD_PAGE_CACHE = env_bool("BENCHBOARD_PAGE_CACHE", default=True)
+# Static files are the site's own: no other origin reads them (whitenoise would send
+# Access-Control-Allow-Origin: *, at odds with Cross-Origin-Resource-Policy: same-origin).
+WHITENOISE_ALLOW_ALL_ORIGINS = False
+# Curators log in through the admin: a refused or missing ?next= leads there, not to
+# Django's default /accounts/profile/ (a 404 here).
+LOGIN_REDIRECT_URL = "admin:index"
 
 # Security: headers, cookies, the Content Security Policy, admin login throttling.
 # `manage.py check --deploy` passes with the production settings in README.

@@ -60,6 +60,24 @@ class HoneypotMixin(forms.Form):
         return bool(self.cleaned_data.get(HONEYPOT_FIELD))
 
 
+# An address that mail can reach needs none of these; quoted local parts allow them
+# ("<b>x</b>"@example.org is valid), and curators' pages and mail would carry markup.
+UNWANTED_IN_ADDRESS = frozenset("<>\"'`\\")
+
+
+class ReplyAddressMixin(forms.Form):
+    """The optional address a visitor leaves to hear of the outcome: a plain one."""
+
+    def clean_email(self) -> str:
+        address = self.cleaned_data.get("email", "")
+        if UNWANTED_IN_ADDRESS & set(address):
+            raise forms.ValidationError(
+                "Enter a plain email address, without quotes or angle brackets.",
+                code="unwanted_characters",
+            )
+        return address
+
+
 @dataclass(frozen=True)
 class ReportTarget:
     """What a report is about: a benchmark, a model, both, or one result (and its two)."""
@@ -110,7 +128,7 @@ class ReportTarget:
         return ""
 
 
-class DataReportForm(HoneypotMixin, forms.ModelForm):
+class DataReportForm(HoneypotMixin, ReplyAddressMixin, forms.ModelForm):
     evidence_url = WebURLField(
         label="Evidence",
         required=False,
@@ -166,7 +184,7 @@ class SlugChoiceField(forms.ModelChoiceField):
         return super().to_python(value)
 
 
-class ResultSubmissionForm(HoneypotMixin, forms.ModelForm):
+class ResultSubmissionForm(HoneypotMixin, ReplyAddressMixin, forms.ModelForm):
     ai_model = SlugChoiceField(
         AIModel.objects.all(),
         datalist="ai-model-slugs",

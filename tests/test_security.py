@@ -14,7 +14,8 @@ from axes.models import AccessAttempt
 from django.conf import settings as django_settings
 from django.contrib.auth.models import User
 from django.db.models import F
-from django.test import Client
+from django.http import HttpResponse
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from config.security import permissions_policy_header
@@ -333,3 +334,33 @@ def test_limit_and_cool_off_come_from_the_environment():
     assert loaded()["AXES_FAILURE_LIMIT"] == 5
     custom = loaded(BENCHBOARD_LOGIN_FAILURE_LIMIT="3", BENCHBOARD_LOGIN_COOLOFF_MINUTES="60")
     assert (custom["AXES_FAILURE_LIMIT"], custom["AXES_COOLOFF_SECONDS"]) == (3, 3600)
+
+
+def test_static_files_are_for_this_site_only(tmp_path):
+    """Cross-Origin-Resource-Policy: same-origin is meant: whitenoise no longer also
+    sends Access-Control-Allow-Origin: * for the site's static files."""
+    from whitenoise.middleware import WhiteNoiseMiddleware
+
+    (tmp_path / "site.css").write_text("body { margin: 0 }")
+    middleware = WhiteNoiseMiddleware(lambda request: HttpResponse(status=404))
+    middleware.add_files(str(tmp_path), prefix="static-test/")
+
+    response = middleware(RequestFactory().get("/static-test/site.css"))
+
+    assert response.status_code == 200
+    assert "Access-Control-Allow-Origin" not in response
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("next_url", ["https://evil.example/", "//evil.example/", ""])
+def test_a_login_whose_next_is_refused_or_missing_goes_to_the_admin(client, next_url):
+    User.objects.create_user("cora", "cora@example.org", "a-long-password-1", is_staff=True)
+    query = f"?next={next_url}" if next_url else ""
+
+    response = client.post(
+        f"/admin/login/{query}",
+        {"username": "cora", "password": "a-long-password-1", "next": next_url},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"

@@ -581,3 +581,18 @@ def test_htmx_post_with_the_csrf_header_is_accepted():
 
     assert response.status_code == 200
     assert DataReport.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "address",
+    ['"<b>x</b>"@example.org', '"<script>alert(1)</script>"@example.org', '"o\'brien"@ex.org'],
+)
+def test_an_address_holding_markup_or_quotes_is_refused(client, gpqa, address):
+    """Valid by the RFC (a quoted local part), but no visitor needs one, and it would
+    carry markup into curators' pages and mail (escaped, still unwelcome)."""
+    response = post_report(client, "benchmark=gpqa", email=address)
+
+    assert response.status_code == 200
+    assert "Enter a plain email address, without quotes or angle brackets." in text(response)
+    assert not DataReport.objects.exists()
+    assert post_report(client, "benchmark=gpqa", email="ada@example.org").status_code == 303
