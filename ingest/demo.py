@@ -37,6 +37,7 @@ from models_registry.models import (
     Provider,
 )
 from sources.models import DEMO, Source, standard_source
+from submissions.models import ResultSubmission
 
 DEFAULT_MODELS = 60
 DEFAULT_BENCHMARKS = 40
@@ -1458,6 +1459,9 @@ def delete_demo() -> DemoSummary:
     for queryset in (
         Result.objects.filter(source_url__startswith=DEMO_URL_PREFIX),
         Offering.objects.filter(Q(provider__in=providers) | Q(ai_model__in=ai_models)),
+        # Submissions about demo models or benchmarks go with them (a real model or
+        # benchmark a submission names cannot be deleted: it keeps the ticket).
+        ResultSubmission.objects.filter(Q(ai_model__in=ai_models) | Q(benchmark__in=benchmarks)),
         ai_models,
         benchmarks,
         Category.objects.filter(pk__in=category_ids),

@@ -30,6 +30,10 @@ class Ticket(TimestampedModel):
     curator_notes = models.TextField(blank=True, help_text="Internal; never shown publicly.")
     public_reply = models.TextField(blank=True, help_text="Shown on the ticket's status page.")
     closed_at = models.DateTimeField(null=True, blank=True)
+    # What the ticket was about before it was deleted: {"result": 12, "benchmark": 3}.
+    # A deletion empties the link; restoring the record from its history links it again
+    # (submissions.links). Bookkeeping, not shown.
+    removed_links = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         abstract = True
@@ -100,10 +104,12 @@ class ResultSubmission(Ticket):
         REJECTED = "rejected", "Rejected"
         DUPLICATE = "duplicate", "Duplicate"
 
+    # A visitor's submission names its model and benchmark: deleting either is refused
+    # while a submission names it (it would delete the visitor's ticket with it).
     ai_model = models.ForeignKey(
-        AIModel, on_delete=models.CASCADE, related_name="submissions", verbose_name="AI model"
+        AIModel, on_delete=models.PROTECT, related_name="submissions", verbose_name="AI model"
     )
-    benchmark = models.ForeignKey(Benchmark, on_delete=models.CASCADE, related_name="submissions")
+    benchmark = models.ForeignKey(Benchmark, on_delete=models.PROTECT, related_name="submissions")
     score = models.DecimalField(max_digits=20, decimal_places=6)
     analysis_method = models.CharField(max_length=255, blank=True)
     source_url = models.URLField("source", max_length=URL_MAX_LENGTH)

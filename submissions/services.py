@@ -33,7 +33,7 @@ from benchmarks.models import Benchmark, Result
 from benchmarks.services import result_stats_refreshed
 from pages.formatting import format_score
 from sources.models import SUBMISSIONS, standard_source
-from submissions import notifications
+from submissions import links, notifications
 from submissions.models import DataReport, ResultSubmission
 
 type Ticket = DataReport | ResultSubmission
@@ -272,6 +272,8 @@ def revert_change(
             f"This version of {model._meta.verbose_name} “{instance}” cannot be restored: it "
             f"clashes with the current data ({error})."
         ) from error
+    # A deleted record restored: the tickets its deletion unlinked are linked again.
+    links.relink(instance)
     return instance
 
 

@@ -20,6 +20,7 @@ from models_registry.models import (
     Organization,
     Provider,
 )
+from submissions.models import ResultSubmission
 from tests.factories import (
     make_ai_model,
     make_benchmark,
@@ -30,6 +31,7 @@ from tests.factories import (
     make_provider,
     make_result,
 )
+from tests.test_curators import make_result_submission
 
 pytestmark = pytest.mark.django_db
 
@@ -200,6 +202,17 @@ def test_delete_removes_every_demo_row():
 
     load_demo(delete=True)
 
+    assert counts() == {model.__name__: 0 for model in ALL_KINDS}
+
+
+def test_delete_takes_the_submissions_about_demo_models_with_them():
+    """A model a submission names cannot be deleted; a demo model's go with it."""
+    load_demo(models=15, benchmarks=10)
+    make_result_submission(ai_model=AIModel.objects.first(), benchmark=Benchmark.objects.first())
+
+    load_demo(delete=True)
+
+    assert not ResultSubmission.objects.exists()
     assert counts() == {model.__name__: 0 for model in ALL_KINDS}
 
 
