@@ -174,6 +174,42 @@ def public_get_paths(fillers: dict[str, dict[str, str]]) -> list[str]:
     return paths
 
 
+def small_catalogue_paths():
+    """Every public address, filled from a small catalogue made here (two models, a
+    benchmark, a category, a provider, a report and a submission); and a result."""
+    category = make_category(slug="reasoning", name="Reasoning")
+    benchmark = make_benchmark(slug="gpqa", name="GPQA", categories=[category])
+    gpt = make_ai_model(slug="gpt-5", name="GPT-5")
+    claude = make_ai_model(slug="claude-x", name="Claude X")
+    claude.organization.slug = "acme"
+    claude.organization.save()
+    result = make_result(ai_model=gpt, benchmark=benchmark)
+    make_result(ai_model=claude, benchmark=benchmark, score="0.7")
+    make_provider(slug="groq")
+    standard_source(CURATORS)
+    report = DataReport.objects.create(
+        kind=DataReport.Kind.choices[0][0], description="Off.", benchmark=benchmark
+    )
+    submission = ResultSubmission.objects.create(
+        ai_model=gpt, benchmark=benchmark, score="0.5", source_url="https://example.org/"
+    )
+    paths = public_get_paths(
+        {
+            "benchmarks:detail": {"slug": "gpqa"},
+            "benchmarks:leaderboard-csv": {"slug": "gpqa"},
+            "benchmarks:leaderboard-json": {"slug": "gpqa"},
+            "benchmarks:category-detail": {"slug": "reasoning"},
+            "models_registry:detail": {"slug": "gpt-5"},
+            "organizations:detail": {"slug": "acme"},
+            "providers:detail": {"slug": "groq"},
+            "sources:detail": {"slug": "curators"},
+            "submissions:report-status": {"reference": report.reference},
+            "submissions:submission-status": {"reference": submission.reference},
+        }
+    )
+    return paths, result
+
+
 def assert_sound(response) -> None:
     """No server error, and nothing hostile echoed unescaped into HTML."""
     assert response.status_code < 500, response.status_code
@@ -193,36 +229,7 @@ def assert_sound(response) -> None:
 class HostileInputTests(TestCase):
     @classmethod
     def setUpTestData(cls) -> None:
-        category = make_category(slug="reasoning", name="Reasoning")
-        benchmark = make_benchmark(slug="gpqa", name="GPQA", categories=[category])
-        gpt = make_ai_model(slug="gpt-5", name="GPT-5")
-        claude = make_ai_model(slug="claude-x", name="Claude X")
-        claude.organization.slug = "acme"
-        claude.organization.save()
-        cls.result = make_result(ai_model=gpt, benchmark=benchmark)
-        make_result(ai_model=claude, benchmark=benchmark, score="0.7")
-        make_provider(slug="groq")
-        standard_source(CURATORS)
-        report = DataReport.objects.create(
-            kind=DataReport.Kind.choices[0][0], description="Off.", benchmark=benchmark
-        )
-        submission = ResultSubmission.objects.create(
-            ai_model=gpt, benchmark=benchmark, score="0.5", source_url="https://example.org/"
-        )
-        cls.paths = public_get_paths(
-            {
-                "benchmarks:detail": {"slug": "gpqa"},
-                "benchmarks:leaderboard-csv": {"slug": "gpqa"},
-                "benchmarks:leaderboard-json": {"slug": "gpqa"},
-                "benchmarks:category-detail": {"slug": "reasoning"},
-                "models_registry:detail": {"slug": "gpt-5"},
-                "organizations:detail": {"slug": "acme"},
-                "providers:detail": {"slug": "groq"},
-                "sources:detail": {"slug": "curators"},
-                "submissions:report-status": {"reference": report.reference},
-                "submissions:submission-status": {"reference": submission.reference},
-            }
-        )
+        cls.paths, cls.result = small_catalogue_paths()
 
     def test_the_public_addresses_are_all_covered(self):
         for path in ["/", "/benchmarks/gpqa/", "/compare/suggest/", "/submit/", "/robots.txt"]:

@@ -5,16 +5,7 @@ link checkers send HEAD). A method a page does not take is a 405 naming those it
 import pytest
 from django.test import override_settings
 
-from sources.models import CURATORS, standard_source
-from submissions.models import DataReport, ResultSubmission
-from tests.factories import (
-    make_ai_model,
-    make_benchmark,
-    make_category,
-    make_provider,
-    make_result,
-)
-from tests.test_fuzz import public_get_paths
+from tests.test_fuzz import small_catalogue_paths
 
 pytestmark = pytest.mark.django_db
 
@@ -24,32 +15,7 @@ FORMS = {"/reports/new/", "/submit/"}
 @pytest.fixture
 def paths() -> list[str]:
     """Every public address, filled from a small catalogue."""
-    category = make_category(slug="reasoning", name="Reasoning")
-    benchmark = make_benchmark(slug="gpqa", name="GPQA", categories=[category])
-    gpt = make_ai_model(slug="gpt-5", name="GPT-5")
-    make_result(ai_model=gpt, benchmark=benchmark)
-    make_provider(slug="groq")
-    standard_source(CURATORS)
-    report = DataReport.objects.create(
-        kind=DataReport.Kind.choices[0][0], description="Off.", benchmark=benchmark
-    )
-    submission = ResultSubmission.objects.create(
-        ai_model=gpt, benchmark=benchmark, score="0.5", source_url="https://example.org/"
-    )
-    return public_get_paths(
-        {
-            "benchmarks:detail": {"slug": "gpqa"},
-            "benchmarks:leaderboard-csv": {"slug": "gpqa"},
-            "benchmarks:leaderboard-json": {"slug": "gpqa"},
-            "benchmarks:category-detail": {"slug": "reasoning"},
-            "models_registry:detail": {"slug": "gpt-5"},
-            "organizations:detail": {"slug": gpt.organization.slug},
-            "providers:detail": {"slug": "groq"},
-            "sources:detail": {"slug": "curators"},
-            "submissions:report-status": {"reference": report.reference},
-            "submissions:submission-status": {"reference": submission.reference},
-        }
-    )
+    return small_catalogue_paths()[0]
 
 
 @pytest.mark.parametrize("cached", [True, False])
