@@ -56,11 +56,14 @@ class RefuseNulMiddleware:
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
+        self._admin_prefix = ""
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if "\x00" in request.path:
             raise Http404("No page has a NUL character in its address.")
-        if request.path.startswith(reverse("admin:index")) and _query_holds_nul(request):
+        # Found once, on the first request: the URLconf is loaded by then.
+        self._admin_prefix = self._admin_prefix or reverse("admin:index")
+        if request.path.startswith(self._admin_prefix) and _query_holds_nul(request):
             raise NulInRequest("A NUL character in the admin's query.")
         return self.get_response(request)
 

@@ -8,6 +8,8 @@ that restoring the record from its history (submissions.services.revert_change, 
 creates it again with its old id) links its tickets again: a deletion is undone whole.
 """
 
+import threading
+
 from django.db import models
 from django.db.models.signals import pre_delete
 
@@ -23,13 +25,42 @@ EMPTIED = {
 }
 
 
-def note_removed_links(sender: type[models.Model], instance: models.Model, **kwargs) -> None:
+# The tickets that link each record, read once for a whole deletion: a deletion sends
+# pre_delete for every record it removes (a benchmark's thousands of results among
+# them), and there are few tickets.
+_linked = threading.local()
+
+
+def note_removed_links(
+    sender: type[models.Model], instance: models.Model, origin: object = None, **kwargs
+) -> None:
     """pre_delete: each ticket about the instance notes its id under the field's name."""
     for ticket_model, field in EMPTIED.get(sender, []):
-        tickets = list(ticket_model.objects.filter(**{field: instance.pk}))
+        tickets = _tickets_linking(ticket_model, field, origin).get(instance.pk, [])
         for ticket in tickets:
             ticket.removed_links = {**ticket.removed_links, field: instance.pk}
-        ticket_model.objects.bulk_update(tickets, ["removed_links"])
+        if tickets:
+            ticket_model.objects.bulk_update(tickets, ["removed_links"])
+
+
+def _tickets_linking(
+    ticket_model: type[models.Model], field: str, origin: object
+) -> dict[int, list[models.Model]]:
+    """The tickets of ticket_model by the record their field links, read once for the
+    deletion that origin started."""
+    key = (ticket_model, field)
+    # Held, not only its id: another deletion's origin cannot take its place.
+    if getattr(_linked, "origin", None) is not origin or origin is None:
+        _linked.origin, _linked.maps = origin, {}
+    if key not in _linked.maps:
+        by_target: dict[int, list[models.Model]] = {}
+        linked = ticket_model.objects.filter(**{f"{field}__isnull": False}).only(
+            "pk", f"{field}_id", "removed_links"
+        )
+        for ticket in linked:
+            by_target.setdefault(getattr(ticket, f"{field}_id"), []).append(ticket)
+        _linked.maps[key] = by_target
+    return _linked.maps[key]
 
 
 def relink(instance: models.Model) -> int:

@@ -5,12 +5,15 @@ deleted from under it."""
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.db.models import ProtectedError
+from django.test.utils import CaptureQueriesContext
 
 from benchmarks.models import Result
+from benchmarks.services import refresh_result_stats
 from submissions import services
 from submissions.models import DataReport, ResultSubmission
-from tests.factories import delete, make_result
+from tests.factories import delete, make_ai_model, make_benchmark, make_result
 from tests.test_curators import (
     log_in_curator,
     make_curator,
@@ -65,3 +68,22 @@ def test_a_model_a_submission_names_cannot_be_deleted(client):
     assert "would require deleting the following protected related objects" in page
     assert client.post(url, {"post": "yes"}).status_code == 200
     assert ResultSubmission.objects.filter(pk=submission.pk).exists()
+
+
+def test_a_large_deletion_reads_the_tickets_once():
+    """pre_delete runs for each of a benchmark's results: the tickets are read once for
+    the whole deletion, not once a result."""
+    benchmark = make_benchmark()
+    results = [make_result(benchmark=benchmark, ai_model=make_ai_model()) for _ in range(30)]
+    report = make_data_report(result=results[7])
+
+    with CaptureQueriesContext(connection) as queries:
+        Result.objects.filter(benchmark=benchmark).delete()
+    refresh_result_stats([benchmark.pk])  # as every writer of results does
+
+    ticket_queries = [q for q in queries if "submissions_" in q["sql"]]
+    # The reports and the submissions read once each, the one report noted, and the
+    # deletion's own emptying of the links.
+    assert len(ticket_queries) <= 5, [q["sql"][:80] for q in ticket_queries]
+    report.refresh_from_db()
+    assert (report.result_id, report.removed_links) == (None, {"result": results[7].pk})
