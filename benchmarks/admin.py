@@ -7,8 +7,18 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from benchmarks.models import Benchmark, Category, Conflict, Result
-from benchmarks.services import ConflictAlreadySettled, settle_conflict
-from models_registry.admin import RECORD_FIELDSET, AddThroughFormInline, HistoryAdmin
+from benchmarks.services import (
+    ConflictAlreadySettled,
+    ConflictOutdated,
+    outdated,
+    settle_conflict,
+)
+from models_registry.admin import (
+    RECORD_FIELDSET,
+    AddThroughFormInline,
+    HistoryAdmin,
+    VersionedAdmin,
+)
 from sources.models import CURATORS, standard_source
 
 
@@ -38,7 +48,7 @@ class BenchmarkResultInline(AddThroughFormInline):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(VersionedAdmin):
     list_display = ("name", "slug", "updated_at")
     list_filter = ("updated_at",)
     search_fields = ("slug", "name")
@@ -219,6 +229,18 @@ class SettleForm(forms.ModelForm):
         model = Conflict
         fields = ()
 
+    def clean(self) -> dict:
+        # Said here, on the form; settle_conflict checks it again, locked.
+        cleaned = super().clean()
+        conflict = self.instance
+        if cleaned.get("decision") == "take" and conflict.kind == Conflict.Kind.CHANGED:
+            model = _conflict_model(conflict)
+            pk = conflict.result_id if model is Result else conflict.object_id
+            record = model._default_manager.filter(pk=pk).first()
+            if record is not None and (why := outdated(conflict, record)):
+                raise forms.ValidationError(why)
+        return cleaned
+
 
 def _conflict_model(conflict: Conflict) -> type[Model]:
     return conflict.content_type.model_class() if conflict.content_type_id else Result
@@ -349,5 +371,5 @@ class ConflictAdmin(admin.ModelAdmin):
                 curator=request.user,
                 reason=form.cleaned_data["settle_reason"],
             )
-        except ConflictAlreadySettled as error:
+        except (ConflictAlreadySettled, ConflictOutdated) as error:
             messages.error(request, str(error))

@@ -31,6 +31,7 @@ from benchmarks.models import (
     results_updated_at,
     source_text,
 )
+from models_registry import versions
 from models_registry.models import AIModel
 
 
@@ -103,6 +104,29 @@ class ConflictAlreadySettled(Exception):
     pass
 
 
+class ConflictOutdated(Exception):
+    """The record's value is not the conflict's "ours" any more: someone changed it since."""
+
+
+def outdated(conflict: Conflict, record: models.Model) -> str | None:
+    """Why taking the source's value would overwrite a change made after the conflict was
+    raised, which the curator settling it has not seen; None when it would not."""
+    if conflict.field == "categories":
+        now = ", ".join(sorted(record.categories.values_list("slug", flat=True)))
+        ours, now_shown = f"“{conflict.ours}”", f"“{now}”"
+    else:
+        now = source_text(getattr(record, conflict.field))
+        ours = versions.shown(type(record), conflict.field, conflict.ours)
+        now_shown = versions.shown(type(record), conflict.field, now)
+    if now == conflict.ours:
+        return None
+    return (
+        f"The {conflict.field} of {record._meta.verbose_name} “{record}” is {now_shown} now, "
+        f"not {ours} as when this conflict was raised: it was changed since. Nothing was "
+        "changed: keep ours, or set the value by hand."
+    )
+
+
 def from_source_text(model: type[models.Model], name: str, text: str) -> object:
     """A field's value from the text source_values and conflicts keep (source_text);
     name may be a foreign key's column ("organization_id")."""
@@ -123,12 +147,16 @@ def settle_conflict(
     source last said, so a later import of the same value raises nothing again. A result
     given twice by one import is only marked settled: curators enter the right one in the
     admin if there is one. The conflict is locked first: two curators cannot both settle
-    it. A record deleted since is only marked settled.
+    it. A record deleted since is only marked settled. Taking the source's value is
+    refused (ConflictOutdated) when the record's value is no longer the conflict's "ours":
+    it would overwrite a change the curator has not seen.
     """
     conflict = Conflict.objects.select_for_update().get(pk=conflict.pk)
     if conflict.status != Conflict.Status.OPEN:
         raise ConflictAlreadySettled(f"This conflict was settled already: {conflict.status}.")
     record = _locked_record(conflict) if conflict.kind == Conflict.Kind.CHANGED else None
+    if record is not None and take_source and (why := outdated(conflict, record)):
+        raise ConflictOutdated(why)
     if record is not None:
         record.source_values = {**record.source_values, conflict.field: conflict.theirs}
         if isinstance(record, Result) and conflict.field == "score":

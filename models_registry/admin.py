@@ -2,23 +2,198 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ForeignKey, Manager, Model, QuerySet
 from django.forms import BaseInlineFormSet, ModelForm
-from django.http import HttpRequest
+from django.forms.models import InlineForeignKeyField
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from benchmarks.models import Result
 from benchmarks.services import result_stats_refreshed
+from models_registry import versions
 from models_registry.models import AIModel, License, Offering, Organization, Provider
 from submissions.services import PUBLIC_REASON_MAX_LENGTH, REVERT_PREFIX
 
 RECORD_FIELDSET = ("Record", {"fields": ("created_at", "updated_at")})
 PUBLIC_REASON_FIELDSET = ("Public change log", {"fields": ("public_reason",)})
+VERSION_FIELD = "record_version"
+SHOWN_AT = "@"  # not a field name
 
 
-class PublicReasonForm(forms.ModelForm):
+class VersionedForm(forms.ModelForm):
+    """A change form (or inline row) that overwrites only what its curator has seen.
+
+    It carries the stored record as the page showed it (models_registry.versions) in a
+    hidden field. On save, the record as stored now, read under lock by the admin, must
+    be the same: when someone changed a field of the form in between, nothing is saved
+    and the form says what changed. The form then shows the new values where its curator
+    had changed nothing, keeps the curator's own where both changed (each marked), and
+    carries the new version: saving again is a decision taken with the change in view.
+    """
+
+    record_version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound and self.instance.pk is not None:
+            stored = self.stored_record()
+            self.fields[VERSION_FIELD].initial = versions.token(self.version(stored))
+
+    def stored_record(self) -> Model | None:
+        """The record as stored: on a change form, the one the admin loaded (locked)."""
+        return self.instance
+
+    def version(self, stored: Model | None) -> dict[str, str]:
+        """What the form shows of the stored record, and when (under SHOWN_AT)."""
+        shown = versions.seen_snapshot(stored, self.versioned_names())
+        return shown | {SHOWN_AT: timezone.now().isoformat()}
+
+    def versioned_names(self) -> list[str]:
+        """The form's own fields that its save writes to the record (not the key and the
+        parent's link that an inline formset adds to each row)."""
+        opts = self._meta.model._meta
+        model_fields = {field.name for field in [*opts.concrete_fields, *opts.many_to_many]}
+        return [
+            name
+            for name, field in self.fields.items()
+            if name in model_fields
+            and name != opts.pk.name
+            and not isinstance(field, InlineForeignKeyField)
+        ]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if self.instance.pk is None:  # a new record overwrites nothing
+            return cleaned
+        stored, names = self.stored_record(), self.versioned_names()
+        now = versions.seen_snapshot(stored, names)
+        seen = versions.read_token(self.data.get(self.add_prefix(VERSION_FIELD)))
+        if not isinstance(seen, dict):
+            self._refused = True
+            self._show_stored(stored, [])
+            raise ValidationError(
+                "This form does not say which version of the record it was opened on (it "
+                "was opened before the site was updated, or altered), so nothing was saved. "
+                "Check the values below, then save again.",
+                code="no_version",
+            )
+        model = self._meta.model
+        found = versions.changes(model, seen, now)
+        if not found:
+            return cleaned
+        opts = model._meta
+        mine = {
+            name
+            for name in names
+            if name not in cleaned
+            or versions.value_text(opts.get_field(name), cleaned[name]) != seen.get(name)
+        }
+        untouched = [change.name for change in found if change.name not in mine]
+        self._refused = True
+        self._show_stored(stored, untouched)
+        for change in found:
+            if change.name in mine and change.name in self.fields:
+                self.add_error(
+                    change.name,
+                    f"Changed meanwhile to {versions.shown(model, change.name, change.now)}. "
+                    "Your value is kept: saving again puts it in place of that one.",
+                )
+        raise ValidationError(
+            "While you had this page open, this %(name)s was changed%(by)s: %(what)s. "
+            "Nothing was saved. Fields you had left alone now show their new values; "
+            "fields you had changed keep your values. Check them, then save again.",
+            code="stale",
+            params={
+                "name": opts.verbose_name,
+                "by": last_change(stored, since=seen.get(SHOWN_AT)),
+                "what": "; ".join(change.sentence() for change in found),
+            },
+        )
+
+    def _post_clean(self) -> None:
+        # A refused form leaves its instance as stored: the page shown again names the
+        # record with its current values, not with the ones the form would have set.
+        if not getattr(self, "_refused", False):
+            super()._post_clean()
+
+    def _show_stored(self, stored: Model | None, names: list[str]) -> None:
+        """Put the stored values of these fields, and the version seen now, into the form
+        as it is shown again."""
+        data = self.data.copy()
+        if stored is not None:
+            for name in names:
+                if name in self.fields:
+                    put_value(
+                        data,
+                        self,
+                        name,
+                        self.fields[name].prepare_value(
+                            stored._meta.get_field(name).value_from_object(stored)
+                        ),
+                    )
+        data[self.add_prefix(VERSION_FIELD)] = versions.token(self.version(stored))
+        self.data = data
+
+
+def put_value(data: QueryDict, form: forms.Form, name: str, value: object) -> None:
+    """Write a value into form data as its widget would have posted it."""
+    key = form.add_prefix(name)
+    widget = form.fields[name].widget
+    widget = getattr(widget, "widget", widget)  # the admin's related-object wrapper
+    if isinstance(widget, forms.MultiWidget):
+        for suffix, part in zip(widget.widgets_names, widget.decompress(value), strict=True):
+            data[key + suffix] = "" if part is None else str(part)
+    elif isinstance(widget, forms.CheckboxInput):
+        if value:
+            data[key] = "on"
+        else:
+            data.pop(key, None)
+    elif isinstance(widget, forms.SelectMultiple):
+        data.setlist(key, [str(item) for item in value or ()])
+    else:
+        data[key] = "" if value is None else str(value)
+
+
+def last_change(stored: Model | None, *, since: str | None) -> str:
+    """“ (last change: 7 Dec 2026 at 23:50 UTC, by alice: “Corrected”)”, from the record's
+    history, when it has a record after since (an ISO time); "" when it has none."""
+    history = getattr(stored, "history", None)
+    if history is None or since is None:
+        return ""
+    after = history.filter(history_date__gt=since).select_related("history_user")
+    if (record := after.first()) is None:
+        return ""
+    when = timezone.localtime(record.history_date).strftime("%-d %b %Y at %H:%M %Z")
+    who = f", by {record.history_user}" if record.history_user else ""
+    why = f": “{record.history_change_reason}”" if record.history_change_reason else ""
+    return f" (last change: {when}{who}{why})"
+
+
+class VersionedAdmin(admin.ModelAdmin):
+    """An admin whose change form overwrites only what its curator has seen (VersionedForm):
+    a save reads the record under lock, in the admin's transaction, and compares it."""
+
+    form = VersionedForm
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None):
+        if request.method == "POST" and transaction.get_connection().in_atomic_block:
+            # Lock the row before reading it: a concurrent writer's change is either
+            # committed before this read or waits until this save is done.
+            try:
+                pk = self.model._meta.pk.to_python(object_id)
+            except ValidationError:
+                pk = None
+            if pk is not None and from_field is None:
+                locked = self.model._default_manager.select_for_update().filter(pk=pk)
+                list(locked.order_by().values_list("pk"))
+        return super().get_object(request, object_id, from_field)
+
+
+class PublicReasonForm(VersionedForm):
     """A change form with the public reason that goes on the change's history record."""
 
     public_reason = forms.CharField(
@@ -35,15 +210,25 @@ class PublicReasonForm(forms.ModelForm):
 
 
 class RevertForm(PublicReasonForm):
-    """Reverting to an old version needs a reason: the log shows “Reverted: <reason>”."""
+    """Reverting to an old version needs a reason: the log shows “Reverted: <reason>”.
+
+    Its instance holds the old version's values; what it must not overwrite unseen is
+    the record as stored now, read again (locked, when saving).
+    """
 
     public_reason = forms.CharField(
         max_length=PUBLIC_REASON_MAX_LENGTH - len(REVERT_PREFIX),
         help_text=f"Shown in the public change log as “{REVERT_PREFIX}<your reason>”.",
     )
 
+    def stored_record(self) -> Model | None:
+        stored = type(self.instance)._default_manager.filter(pk=self.instance.pk)
+        if self.is_bound:
+            stored = stored.select_for_update()
+        return stored.order_by().first()
 
-class HistoryAdmin(SimpleHistoryAdmin):
+
+class HistoryAdmin(SimpleHistoryAdmin, VersionedAdmin):
     """A curated model's admin: its history (who, when, what, why), with revert.
 
     Each save, revert and inline edit takes an optional public reason (required to
@@ -68,6 +253,13 @@ class HistoryAdmin(SimpleHistoryAdmin):
             if isinstance(tracked, ForeignKey)
         ]
         return records.select_related(*related) if related else records
+
+    def history_form_view(
+        self, request: HttpRequest, object_id: str, version_id: str, extra_context=None
+    ) -> HttpResponse:
+        # A revert compares what it overwrites with the record, locked until it is saved.
+        with transaction.atomic():
+            return super().history_form_view(request, object_id, version_id, extra_context)
 
     def get_fieldsets(self, request: HttpRequest, obj: Model | None = None) -> list:
         fieldsets = list(super().get_fieldsets(request, obj))
@@ -142,6 +334,7 @@ class AddThroughFormInline(admin.TabularInline):
     """
 
     template = "admin/edit_inline/tabular_add_link.html"
+    form = VersionedForm
     extra = 0
     can_delete = False
     show_change_link = True
@@ -153,7 +346,17 @@ class AddThroughFormInline(admin.TabularInline):
         return False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).select_related(*self.related_fields)
+        rows = super().get_queryset(request).select_related(*self.related_fields)
+        if request.method == "POST":
+            # Saving compares each row with what its curator saw (VersionedForm), locked.
+            rows = rows.select_for_update(of=("self",))
+        return rows
+
+    def get_fields(self, request: HttpRequest, obj: Model | None = None) -> list:
+        fields = list(super().get_fields(request, obj))
+        if self.has_change_permission(request, obj):
+            fields.append(VERSION_FIELD)  # a hidden input in each row
+        return fields
 
     def get_formset(
         self, request: HttpRequest, obj: Model | None = None, **kwargs
@@ -220,7 +423,7 @@ class OrganizationAdmin(HistoryAdmin):
 
 
 @admin.register(License)
-class LicenseAdmin(admin.ModelAdmin):
+class LicenseAdmin(VersionedAdmin):
     list_display = ("name", "slug", "allows_commercial_use", "open_weights", "updated_at")
     list_filter = ("allows_commercial_use", "open_weights")
     search_fields = ("slug", "name")
@@ -297,7 +500,7 @@ class AIModelAdmin(HistoryAdmin):
 
 
 @admin.register(Provider)
-class ProviderAdmin(admin.ModelAdmin):
+class ProviderAdmin(VersionedAdmin):
     list_display = ("name", "slug", "website", "updated_at")
     search_fields = ("slug", "name")
     list_filter = ("updated_at",)

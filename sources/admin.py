@@ -8,13 +8,14 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
+from models_registry.admin import VersionedAdmin
 from sources.models import ImportRun, RunAnomaly, Source
 
 RECORD_FIELDSET = ("Record", {"fields": ("created_at", "updated_at")})
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(VersionedAdmin):
     list_display = ("name", "slug", "kind", "licence", "updated_upstream", "data_date")
     list_filter = ("kind", "updated_upstream", "licence")
     search_fields = ("slug", "name", "licence", "attribution")

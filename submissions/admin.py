@@ -13,8 +13,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from benchmarks.models import Result
-from models_registry.admin import RECORD_FIELDSET
+from models_registry import versions
+from models_registry.admin import RECORD_FIELDSET, VersionedAdmin
 from pages.formatting import format_score
+from sources.models import SUBMISSIONS, standard_source
 from submissions import services
 from submissions.models import DataReport, ResultSubmission
 
@@ -96,14 +98,16 @@ class AcceptForm(CorrectionForm):
 type Step = Callable[[DataReport | ResultSubmission, dict], object]
 
 
-class TicketAdmin(admin.ModelAdmin):
+class TicketAdmin(VersionedAdmin):
     """The triage queue shared by reports and submissions; tickets come only from visitors.
 
     A ticket's status moves only through the triage actions (on the list for the
     selected tickets, and on a ticket's own page), which call submissions.services:
     the status field itself is read-only. Steps that close tickets first show a
     confirmation page that asks for the reply to the visitor and, for a step that
-    changes a published value, the public reason for the change log.
+    changes a published value, the public reason for the change log. The page carries
+    what it showed of each ticket and of the result its step writes ("triage-seen"):
+    the step is refused when either changed in between.
     """
 
     list_filter = ("status", ("assigned_to", admin.RelatedOnlyFieldListFilter))
@@ -140,9 +144,14 @@ class TicketAdmin(admin.ModelAdmin):
     def set_status(self, ticket: Model, **kwargs: object) -> object:
         raise NotImplementedError
 
-    def describe(self, ticket: Model) -> str:
-        """One line naming a ticket and what it asks, for the confirmation page."""
+    def describe(self, ticket: Model, record: Result | None) -> str:
+        """One line naming a ticket and what it asks, for the confirmation page; record
+        is the result its step writes, if any."""
         return str(ticket)
+
+    def written_records(self, tickets: list) -> dict[int, Result | None]:
+        """The result each ticket's step would write, as stored now."""
+        return {}
 
     @admin.action(
         description="Mark in review",
@@ -196,6 +205,7 @@ class TicketAdmin(admin.ModelAdmin):
                 curator=request.user,
                 base_url=request.build_absolute_uri("/"),
                 public_reply=data["public_reply"] or None,
+                seen=data["seen"],
             ),
             done=f"marked {label}",
         )
@@ -209,16 +219,44 @@ class TicketAdmin(admin.ModelAdmin):
         form_class: type[forms.Form],
         step: Step,
         done: str,
+        writes: tuple[str, ...] = (),
     ) -> TemplateResponse | None:
-        """Ask for what the step needs, then take it ticket by ticket (None: back to the page)."""
+        """Ask for what the step needs, then take it ticket by ticket (None: back to the page).
+
+        writes names the fields of the result the step writes: the step is refused when
+        they changed after the page showed them, as when the ticket did.
+        """
         tickets = list(queryset)
         if "triage-confirm" in request.POST:
             form = form_class(request.POST)
+            seen = versions.read_token(request.POST.get("triage-seen"))
+            if not isinstance(seen, dict):
+                self.message_user(
+                    request,
+                    "This confirmation does not say what it showed you (it was opened before "
+                    "the site was updated, or altered), so nothing was done: open the step "
+                    "again.",
+                    messages.ERROR,
+                )
+                return None
             if form.is_valid():
-                self.run_step(request, tickets, step, done=done, data=form.cleaned_data)
+
+                def seen_step(ticket: Model, data: dict) -> object:
+                    if (shown := seen.get(str(ticket.pk))) is None:
+                        raise services.StaleError(
+                            "It was not on the confirmation page: open the step again."
+                        )
+                    return step(ticket, data | {"seen": shown})
+
+                self.run_step(request, tickets, seen_step, done=done, data=form.cleaned_data)
                 return None
         else:
             form = form_class()
+        records = self.written_records(tickets) if writes else {}
+        shown = {
+            str(ticket.pk): services.seen_by_curator(ticket, records.get(ticket.pk), writes)
+            for ticket in tickets
+        }
         # The action came from the list or from the ticket's page; the answer goes back there.
         action_field = next(
             name
@@ -230,8 +268,9 @@ class TicketAdmin(admin.ModelAdmin):
             "title": f"{title}: {len(tickets)} {self.noun(len(tickets))}",
             "opts": self.model._meta,
             "form": form,
-            "lines": [self.describe(ticket) for ticket in tickets],
+            "lines": [self.describe(ticket, records.get(ticket.pk)) for ticket in tickets],
             "tickets": tickets,
+            "seen": versions.token(shown),
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
             "action_field": action_field,
             "action": request.POST[action_field],
@@ -331,7 +370,10 @@ class DataReportAdmin(TicketAdmin):
     def set_status(self, ticket: Model, **kwargs: object) -> object:
         return services.set_report_status(report=ticket, **kwargs)
 
-    def describe(self, report: DataReport) -> str:
+    def written_records(self, reports: list) -> dict[int, Result | None]:
+        return {report.pk: report.result for report in reports}
+
+    def describe(self, report: DataReport, record: Result | None) -> str:
         about = self.target(report)
         if result := report.result:
             method = f" ({result.analysis_method})" if result.analysis_method else ""
@@ -362,8 +404,10 @@ class DataReportAdmin(TicketAdmin):
                 public_reason=data["public_reason"],
                 public_reply=data["public_reply"] or None,
                 base_url=request.build_absolute_uri("/"),
+                seen=data["seen"],
             ),
             done="applied and resolved",
+            writes=services.REPORT_RESULT_SEEN,
         )
 
     @admin.action(
@@ -444,12 +488,29 @@ class ResultSubmissionAdmin(TicketAdmin):
     def set_status(self, ticket: Model, **kwargs: object) -> object:
         return services.set_submission_status(submission=ticket, **kwargs)
 
-    def describe(self, submission: ResultSubmission) -> str:
+    def written_records(self, submissions: list) -> dict[int, Result | None]:
+        # The accepted result each would replace: one of the submissions source's, read
+        # in one query for all of them.
+        accepted = Result.objects.filter(
+            source=standard_source(SUBMISSIONS),
+            ai_model__in={submission.ai_model_id for submission in submissions},
+            benchmark__in={submission.benchmark_id for submission in submissions},
+        )
+        by_key = {(r.ai_model_id, r.benchmark_id, r.analysis_method): r for r in accepted}
+        return {
+            submission.pk: by_key.get(
+                (submission.ai_model_id, submission.benchmark_id, submission.analysis_method)
+            )
+            for submission in submissions
+        }
+
+    def describe(self, submission: ResultSubmission, record: Result | None) -> str:
         method = f" ({submission.analysis_method})" if submission.analysis_method else ""
         score, maximum = submission.score, submission.benchmark.max_score
+        replaces = f"; replaces the accepted {format_score(record.score)}" if record else ""
         return (
             f"{submission.reference}: {submission.ai_model} on {submission.benchmark}{method}, "
-            f"{format_score(score)} (maximum {format_score(maximum)})"
+            f"{format_score(score)} (maximum {format_score(maximum)}){replaces}"
         )
 
     @admin.action(
@@ -471,6 +532,8 @@ class ResultSubmissionAdmin(TicketAdmin):
                 verified=data["verified"],
                 public_reply=data["public_reply"] or None,
                 base_url=request.build_absolute_uri("/"),
+                seen=data["seen"],
             ),
             done="accepted",
+            writes=services.ACCEPTED_RESULT_SEEN,
         )

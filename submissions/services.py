@@ -15,12 +15,18 @@ reopened: its result is public, and undoing it means reverting the result's
 history (revert_change). Accepting is only done by accept_submission, which
 writes the result.
 
+A step a curator confirmed on a page also gets what that page showed (seen, from
+models_registry.versions): the ticket's status and reply, and the result the step
+writes. When either changed in between, the step is refused with what changed
+(StaleError): it never overwrites what its curator has not seen.
+
 Changes to results carry the curator's public reason (history_change_reason, shown
 in the public change log), the ticket they came from (history_ticket, curators
 only) and the curator (history_user). The reporter hears of the outcome by mail,
 once the transaction has committed.
 """
 
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from functools import partial
 
@@ -31,16 +37,31 @@ from django.utils import timezone
 
 from benchmarks.models import Benchmark, Result
 from benchmarks.services import result_stats_refreshed
+from models_registry import versions
 from pages.formatting import format_score
 from sources.models import SUBMISSIONS, standard_source
 from submissions import links, notifications
 from submissions.models import DataReport, ResultSubmission
 
 type Ticket = DataReport | ResultSubmission
+# What a confirmation page showed: {"ticket": snapshot, "record": snapshot or None}.
+type Seen = Mapping[str, versions.Snapshot | None]
 
 # The public reason is stored in simple-history's history_change_reason column.
 PUBLIC_REASON_MAX_LENGTH = Result.history.model._meta.get_field("history_change_reason").max_length
 REVERT_PREFIX = "Reverted: "
+# What a step must not change unseen: of a ticket, and of the result each step writes.
+TICKET_SEEN = ("status", "public_reply")
+REPORT_RESULT_SEEN = ("score", "normalized_score")
+ACCEPTED_RESULT_SEEN = (
+    "score",
+    "normalized_score",
+    "source_url",
+    "recorded_on",
+    "status",
+    "verified_by",
+    "verified_on",
+)
 # Who a result accepted as verified names as its verifier (never a curator's identity).
 VERIFIER = "Benchboard curators"
 
@@ -88,6 +109,10 @@ class CorrectionError(TriageError):
     """A correction's value, reason or target is not usable."""
 
 
+class StaleError(TriageError):
+    """The ticket, or the result the step writes, changed after the curator saw it."""
+
+
 # Status moves ------------------------------------------------------------------------
 
 
@@ -99,12 +124,14 @@ def set_report_status(
     curator: AbstractBaseUser,
     base_url: str,
     public_reply: str | None = None,
+    seen: Seen | None = None,
 ) -> DataReport:
     """Move a report to another status; a final one sets closed_at and tells the reporter.
 
     public_reply, when given, replaces the reply shown on the ticket's status page.
     """
     report = _locked(report)
+    _check_seen(DataReport, report, seen, "ticket")
     _move(report, status, curator=curator, public_reply=public_reply)
     _notify_if_closed(report, base_url=base_url)
     return report
@@ -118,6 +145,7 @@ def set_submission_status(
     curator: AbstractBaseUser,
     base_url: str,
     public_reply: str | None = None,
+    seen: Seen | None = None,
 ) -> ResultSubmission:
     """Move a submission to another status, except accepted (see accept_submission)."""
     if status == _Submission.ACCEPTED:
@@ -125,6 +153,7 @@ def set_submission_status(
             "A submission is accepted with accept_submission, which also writes its result."
         )
     submission = _locked(submission)
+    _check_seen(ResultSubmission, submission, seen, "ticket")
     _move(submission, status, curator=curator, public_reply=public_reply)
     _notify_if_closed(submission, base_url=base_url)
     return submission
@@ -153,6 +182,7 @@ def accept_submission(
     base_url: str,
     verified: bool = False,
     public_reply: str | None = None,
+    seen: Seen | None = None,
 ) -> Result:
     """Publish a submitted result and close the submission as accepted.
 
@@ -165,18 +195,21 @@ def accept_submission(
     benchmark's maximum is refused: nothing is clamped.
     """
     submission = _locked(submission, "benchmark")
+    _check_seen(ResultSubmission, submission, seen, "ticket")
     reason = clean_public_reason(public_reason)
     _check_move(submission, _Submission.ACCEPTED)
     benchmark = submission.benchmark
     normalized = normalized_score(submission.score, benchmark)
 
     source = standard_source(SUBMISSIONS)
-    result = _locked_result(
+    replaced = _locked_result(
         ai_model_id=submission.ai_model_id,
         benchmark_id=submission.benchmark_id,
         analysis_method=submission.analysis_method,
         source=source,
-    ) or Result(
+    )
+    _check_seen(Result, replaced, seen, "record")
+    result = replaced or Result(
         ai_model_id=submission.ai_model_id,
         benchmark=benchmark,
         analysis_method=submission.analysis_method,
@@ -220,6 +253,7 @@ def apply_report(
     base_url: str,
     value: str | Decimal | None = None,
     public_reply: str | None = None,
+    seen: Seen | None = None,
 ) -> Result:
     """Set the reported result's score to the suggested value (or to value) and resolve.
 
@@ -228,6 +262,7 @@ def apply_report(
     has no usable value, is refused and nothing changes.
     """
     report = _locked(report)
+    _check_seen(DataReport, report, seen, "ticket")
     reason = clean_public_reason(public_reason)
     _check_move(report, _Report.RESOLVED)
     if report.result_id is None:
@@ -242,6 +277,7 @@ def apply_report(
 
     locked = Result.objects.select_for_update(of=("self",)).select_related("benchmark")
     result = locked.order_by().get(pk=report.result_id)
+    _check_seen(Result, result, seen, "record")
     result.score = score
     result.normalized_score = normalized_score(score, result.benchmark)
     _save_change(result, curator=curator, reason=reason, ticket=f"report {report.pk}")
@@ -345,6 +381,25 @@ def _locked_result(**natural_key: object) -> Result | None:
         return Result.objects.select_for_update().order_by().get(**natural_key)
     except Result.DoesNotExist:
         return None
+
+
+def seen_by_curator(ticket: Ticket, record: Result | None, record_fields: tuple[str, ...]) -> dict:
+    """What a confirmation page shows of a ticket and of the result its step writes (None
+    for a step that writes none), for the step's seen argument."""
+    return {
+        "ticket": versions.seen_snapshot(ticket, TICKET_SEEN),
+        "record": versions.seen_snapshot(record, record_fields) if record_fields else None,
+    }
+
+
+def _check_seen(model: type[Model], stored: Model | None, seen: Seen | None, part: str) -> None:
+    """Refuse the step when the stored ticket or record (locked) is not what was seen."""
+    if seen is None:
+        return
+    try:
+        versions.check_unchanged(model, stored, seen.get(part))
+    except versions.StaleRecord as error:
+        raise StaleError(str(error)) from error
 
 
 def _check_move(ticket: Ticket, status: str) -> None:

@@ -14,7 +14,6 @@ from benchmarks.models import Benchmark, Result
 from models_registry.models import AIModel, Offering, Organization
 from submissions import notifications
 from submissions.models import DataReport, ResultSubmission
-from tests.benchmarks.test_admin import form_data
 from tests.factories import (
     make_ai_model,
     make_benchmark,
@@ -25,6 +24,7 @@ from tests.factories import (
 )
 from tests.test_curators import (
     admin_url,
+    form_data,
     log_in_curator,
     make_data_report,
     make_result_submission,
@@ -70,10 +70,13 @@ def test_a_saved_change_carries_its_public_reason_and_curator(client):
     result = make_result(score=Decimal("0.5"))
     curator = log_in_curator(client)
 
+    url = admin_url(Result, "change", result.pk)
+
     response = client.post(
-        admin_url(Result, "change", result.pk),
+        url,
         result_form(
-            result,
+            client,
+            url,
             score="0.625",
             normalized_score="0.625",
             public_reason="  Corrected to   the paper ",
@@ -91,7 +94,9 @@ def test_the_public_reason_is_optional_for_an_ordinary_save(client):
     result = make_result(score=Decimal("0.5"))
     log_in_curator(client)
 
-    response = client.post(admin_url(Result, "change", result.pk), result_form(result, score="0.6"))
+    url = admin_url(Result, "change", result.pk)
+
+    response = client.post(url, result_form(client, url, score="0.6"))
 
     assert response.status_code == 302
     assert result.history.latest().history_change_reason is None
@@ -116,14 +121,12 @@ def test_history_page_shows_who_when_what_and_why(client):
     result = make_result(score=Decimal("0.5"))
     report = make_data_report(result=result, suggested_value="0.7")
     curator = log_in_curator(client)
-    client.post(
-        admin_url(DataReport, "changelist"),
-        {
-            "action": "apply_suggested_value",
-            ACTION_CHECKBOX_NAME: [report.pk],
-            "triage-confirm": "yes",
-            "public_reason": "Corrected to the paper's table 2",
-        },
+    action(
+        client,
+        DataReport,
+        "apply_suggested_value",
+        [report],
+        public_reason="Corrected to the paper's table 2",
     )
 
     response = client.get(history_url(Result, result.pk))
@@ -176,14 +179,12 @@ def test_curator_reverts_a_result_with_a_reason(client):
     assert 'value="Revert"' in page.text
     assert page.context["adminform"].form.fields["public_reason"].required
 
-    refused = client.post(url, result_form(original.instance))
+    refused = client.post(url, result_form(client, url))
     assert refused.status_code == 200
     result.refresh_from_db()
     assert result.score == Decimal("0.9")
 
-    response = client.post(
-        url, result_form(original.instance, public_reason="The correction was wrong")
-    )
+    response = client.post(url, result_form(client, url, public_reason="The correction was wrong"))
 
     assert response.status_code == 302
     result.refresh_from_db()
@@ -205,10 +206,22 @@ def test_staff_outside_the_group_cannot_see_history_or_revert(client):
 # Triage actions ---------------------------------------------------------------------------------
 
 
-def action(client, model: type, name: str, tickets: list, **answers) -> object:
-    """Choose an action on the list; with answers, confirm it. Follows the redirect."""
+OPEN_IT = object()
+
+
+def action(
+    client, model: type, name: str, tickets: list, *, confirming: object = OPEN_IT, **answers
+) -> object:
+    """Choose an action on the list; with answers, confirm it. Follows the redirect.
+
+    The confirmation posts back what its page showed ("triage-seen"): of the page given
+    as confirming, of a page opened just before by default, of none when None."""
     data = {"action": name, ACTION_CHECKBOX_NAME: [ticket.pk for ticket in tickets]}
     if answers:
+        if confirming is OPEN_IT:
+            confirming = client.post(admin_url(model, "changelist"), data)
+        if confirming is not None:
+            data["triage-seen"] = confirming.context["seen"]
         data |= {"triage-confirm": "yes", **answers}
     return client.post(admin_url(model, "changelist"), data, follow=True)
 
@@ -363,6 +376,7 @@ def test_a_ticket_page_offers_the_triage_actions(client):
             field: "accept",
             ACTION_CHECKBOX_NAME: [submission.pk],
             "triage-confirm": "yes",
+            "triage-seen": confirm.context["seen"],
             "public_reason": "From the system card",
         },
     )

@@ -2,7 +2,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.http import HttpResponse
 from django.utils import timezone
 
 from benchmarks.models import Benchmark, Category, Result
@@ -14,7 +13,7 @@ from tests.factories import (
     make_organization,
     make_result,
 )
-from tests.test_curators import admin_url, log_in_curator, measure
+from tests.test_curators import admin_url, form_data, log_in_curator, measure
 
 pytestmark = pytest.mark.django_db
 
@@ -75,18 +74,6 @@ def test_benchmark_page_lists_results_with_an_add_link(client):
     assert f'href="{admin_url(Result, "change", result.pk)}"' in response.text
     assert f'href="{admin_url(Result, "add")}?benchmark={benchmark.pk}"' in response.text
     assert "Add a result for this benchmark" in response.text
-
-
-def form_data(response: HttpResponse) -> dict[str, object]:
-    """What a browser would post back from an admin change page, unchanged."""
-    forms = [response.context["adminform"].form]
-    data: dict[str, object] = {"_save": "Save"}
-    for inline in response.context["inline_admin_formsets"]:
-        forms.extend(inline.formset.forms)
-        data |= {field.html_name: field.value() for field in inline.formset.management_form}
-    for form in forms:
-        data |= {field.html_name: field.value() for field in form if field.value() is not None}
-    return data
 
 
 def test_curator_saves_a_benchmark_page_and_its_results_stay_as_they_were(client):

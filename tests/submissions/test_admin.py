@@ -4,6 +4,7 @@ from submissions.models import DataReport, ResultSubmission
 from tests.factories import make_ai_model, make_benchmark, make_result
 from tests.test_curators import (
     admin_url,
+    form_data,
     log_in_curator,
     make_curator,
     make_data_report,
@@ -132,9 +133,12 @@ def test_curator_triages_a_report_without_changing_what_the_visitor_wrote(client
     curator = log_in_curator(client)
     report = make_data_report(description="Wrong score.", suggested_value="71.3")
 
+    url = admin_url(DataReport, "change", report.pk)
+
     response = client.post(
-        admin_url(DataReport, "change", report.pk),
-        {
+        url,
+        form_data(client.get(url))
+        | {
             "kind": "wrong_value",
             "description": "Rewritten by someone.",
             # The status moves only through the triage actions (tests/test_history_admin.py).
