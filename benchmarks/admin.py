@@ -10,6 +10,7 @@ from benchmarks.models import Benchmark, Category, Conflict, Result
 from benchmarks.services import (
     ConflictAlreadySettled,
     ConflictOutdated,
+    conflict_record,
     outdated,
     settle_conflict,
 )
@@ -234,9 +235,7 @@ class SettleForm(forms.ModelForm):
         cleaned = super().clean()
         conflict = self.instance
         if cleaned.get("decision") == "take" and conflict.kind == Conflict.Kind.CHANGED:
-            model = _conflict_model(conflict)
-            pk = conflict.result_id if model is Result else conflict.object_id
-            record = model._default_manager.filter(pk=pk).first()
+            record = conflict_record(conflict, lock=False)
             if record is not None and (why := outdated(conflict, record)):
                 raise forms.ValidationError(why)
         return cleaned

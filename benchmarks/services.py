@@ -154,7 +154,8 @@ def settle_conflict(
     conflict = Conflict.objects.select_for_update().get(pk=conflict.pk)
     if conflict.status != Conflict.Status.OPEN:
         raise ConflictAlreadySettled(f"This conflict was settled already: {conflict.status}.")
-    record = _locked_record(conflict) if conflict.kind == Conflict.Kind.CHANGED else None
+    changed = conflict.kind == Conflict.Kind.CHANGED
+    record = conflict_record(conflict, lock=True) if changed else None
     if record is not None and take_source and (why := outdated(conflict, record)):
         raise ConflictOutdated(why)
     if record is not None:
@@ -177,15 +178,16 @@ def settle_conflict(
     return conflict
 
 
-def _locked_record(conflict: Conflict) -> models.Model | None:
-    """The record a conflict is about, locked; None when it was deleted since."""
+def conflict_record(conflict: Conflict, *, lock: bool) -> models.Model | None:
+    """The record a conflict is about (locked when lock); None when it was deleted since."""
     if conflict.result_id is not None:
         model, pk = Result, conflict.result_id
     elif conflict.content_type_id is not None:
         model, pk = conflict.content_type.model_class(), conflict.object_id
     else:
         return None
-    return model.objects.select_for_update().filter(pk=pk).first()
+    records = model.objects.select_for_update() if lock else model.objects
+    return records.filter(pk=pk).first()
 
 
 def _take(record: models.Model, conflict: Conflict) -> None:

@@ -14,10 +14,11 @@ counter or timestamp would see, is caught as well as an admin save.
 
 import datetime
 from collections.abc import Iterable, Mapping
-from decimal import Decimal
 
 from django.core import signing
 from django.db import models
+
+from benchmarks.models import source_text
 
 SALT = "benchboard.record-version"
 
@@ -60,20 +61,15 @@ class Change:
 
 def value_text(field: models.Field, value: object) -> str:
     """A field's value as a snapshot keeps it: the same text for equal values, whether
-    read from the database or from a form's cleaned data."""
+    read from the database or from a form's cleaned data: source_text's, with related
+    records by key and times in UTC."""
     if field.many_to_many:
         return ",".join(sorted(str(getattr(item, "pk", item)) for item in value or ()))
     if isinstance(value, models.Model):
         value = value.pk
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
     if isinstance(value, datetime.datetime) and value.tzinfo is not None:
-        return value.astimezone(datetime.UTC).isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value)
+        value = value.astimezone(datetime.UTC)
+    return source_text(value)
 
 
 def snapshot(instance: models.Model | None, names: Iterable[str]) -> Snapshot:
@@ -102,10 +98,7 @@ def check_unchanged(
     saw. seen None asks for no check (a write that showed the curator nothing)."""
     if seen is None:
         return
-    names = [name for name in seen if name != "pk"]
-    now = snapshot(stored, names)
-    if stored is not None:
-        now["pk"] = str(stored.pk)
+    now = seen_snapshot(stored, [name for name in seen if name != "pk"])
     if found := changes(model, seen, now):
         raise StaleRecord(stored, found)
 
