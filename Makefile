@@ -9,6 +9,9 @@ PORT ?= 8000
 SNAPSHOT := data/llmstats-2025-10-16.tar.xz
 # The curators' decisions applied after it (ingest/curation.py).
 CURATIONS := data/llmstats-curations.json
+# The second source: Every Eval Ever boards (Open LLM Leaderboard, HELM, RewardBench,
+# LiveCodeBench Pro, HAL), vendored in data/ too.
+EEE_ARCHIVE := data/every-eval-ever-2026.tar.xz
 VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
@@ -82,6 +85,7 @@ run: setup
 	DJANGO_DEBUG=1 $(PY) manage.py collectstatic --no-input --verbosity 0
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --no-input
 	DJANGO_DEBUG=1 $(PY) manage.py import_llmstats $(SNAPSHOT) --if-empty --curations $(CURATIONS)
+	DJANGO_DEBUG=1 $(PY) manage.py import_eee $(EEE_ARCHIVE) --if-new
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The synthetic demo data, for whoever wants it, into a database that holds no models yet

@@ -2,8 +2,8 @@
 
 A log lists what changed, when, from what to what, and the public reason. It never
 names a curator, a ticket or a reporter: only the public reason
-(history_change_reason) leaves the history tables. The rows that the LLM Stats
-import and the demo loader create are not changes and are left out; an import
+(history_change_reason) leaves the history tables. The rows that the imports and the
+demo loader create are not changes and are left out; an import
 that changes a value is one, and shows with its reason.
 
 Each log takes a fixed number of queries whatever the history's length: per kind
@@ -37,10 +37,12 @@ ADDED, CHANGED, REMOVED = "added", "changed", "removed"
 # simple-history's history_type values.
 CREATED, UPDATED, DELETED = "+", "~", "-"
 # The public reasons of the history records the loaders write (ingest/: the LLM Stats
-# import, the demo data): their creations load data and are not changes.
+# and Every Eval Ever imports, the demo data): their creations load data and are not
+# changes.
 IMPORT_REASON = "LLM Stats import"
+EEE_IMPORT_REASON = "Every Eval Ever import"
 DEMO_REASON = "Demo data"
-LOADING_REASONS = (IMPORT_REASON, DEMO_REASON)
+LOADING_REASONS = (IMPORT_REASON, EEE_IMPORT_REASON, DEMO_REASON)
 UNKNOWN_NAME = "A removed entry"
 
 

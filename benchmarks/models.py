@@ -164,6 +164,9 @@ class Benchmark(SourcedModel, TimestampedModel):
         max_digits=14, decimal_places=4, default=Decimal(1), help_text="Highest possible score."
     )
     higher_is_better = models.BooleanField(default=True)
+    # How its source says it is scored, as the source gives it (Every Eval Ever's
+    # metric_config: score type, level names, unit, metric name and description).
+    metric = models.JSONField(default=dict, blank=True, editable=False)
     parent = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -398,6 +401,19 @@ class Result(SourcedModel, TimestampedModel):
         editable=False,
         help_text="When its source stopped giving it (it is kept, marked withdrawn).",
     )
+    # The uncertainty its source gives, on the score's scale: the standard error, and a
+    # confidence interval (its level in details).
+    standard_error = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
+    ci_lower = models.DecimalField(
+        "interval from", max_digits=20, decimal_places=6, null=True, blank=True
+    )
+    ci_upper = models.DecimalField(
+        "interval to", max_digits=20, decimal_places=6, null=True, blank=True
+    )
+    # What else its source says of how it was measured, as the source gives it: harness
+    # and version, generation settings, agent scaffold and cost, precision, when it was
+    # evaluated (ingest.eee_import writes it).
+    details = models.JSONField(default=dict, blank=True, editable=False)
     # source_values (SourcedModel) keeps what the source last said of SOURCE_FIELDS.
 
     objects = ResultQuerySet.as_manager()

@@ -32,7 +32,7 @@ from benchmarks.models import (
     source_text,
 )
 from models_registry import versions
-from models_registry.models import AIModel
+from models_registry.models import AIModel, ModelLink
 
 
 def refresh_result_stats(benchmark_ids: Iterable[int] | None = None) -> None:
@@ -199,3 +199,72 @@ def _take(record: models.Model, conflict: Conflict) -> None:
     setattr(record, conflict.field, from_source_text(type(record), conflict.field, conflict.theirs))
     if isinstance(record, Result) and conflict.field == "score":
         record.normalized_score = conflict.theirs_normalized
+
+
+class SuggestionRefused(Exception):
+    """A model link's suggestion cannot be decided as asked: the message says why."""
+
+
+@transaction.atomic
+def decide_suggestion(
+    link: ModelLink, *, accept: bool, curator: models.Model, reason: str
+) -> ModelLink:
+    """Accept or reject the model a link suggests (models_registry.ModelLink).
+
+    Accepting says the id's model and the suggested one are the same: the results of the
+    model made for the id, and every link to it, move to the suggested model (a history
+    record each, with the public reason), and the made model, left without results, is
+    deleted (kept when it has offerings or a ticket names it). Later imports put the id's
+    results on the suggested model. Refused when both models have a result of one source
+    on one benchmark with one method (the curator settles those first). Rejecting keeps
+    them apart, and the import does not suggest the model again. The link is locked
+    first: two curators cannot both decide it.
+    """
+    link = ModelLink.objects.select_for_update().get(pk=link.pk)
+    if link.suggestion != ModelLink.Suggestion.OPEN or link.suggested_id is None:
+        raise SuggestionRefused("This suggestion was decided already.")
+    link.decided_by, link.decided_at = curator, timezone.now()
+    if not accept:
+        link.suggestion = ModelLink.Suggestion.REJECTED
+        link.save()
+        return link
+    made = AIModel.objects.select_for_update().get(pk=link.ai_model_id)
+    target = AIModel.objects.select_for_update().get(pk=link.suggested_id)
+    results = list(Result.objects.select_for_update().filter(ai_model=made))
+    sources = {result.source_id for result in results}
+    taken = set(
+        Result.objects.filter(ai_model=target, source__in=sources).values_list(
+            "benchmark_id", "analysis_method", "source_id"
+        )
+    )
+    clashes = [
+        result
+        for result in results
+        if (result.benchmark_id, result.analysis_method, result.source_id) in taken
+    ]
+    if clashes:
+        raise SuggestionRefused(
+            f"{target} already has {len(clashes)} of these results (the first: "
+            f"{clashes[0].benchmark} by {clashes[0].source}, “{clashes[0].analysis_method}”): "
+            "remove or correct them first."
+        )
+    others = ModelLink.objects.filter(ai_model=made).exclude(pk=link.pk)
+    with result_stats_refreshed(results):
+        for result in results:
+            result.ai_model = target
+            result._change_reason = reason
+            result._history_user = curator
+            result.save()
+    others.update(ai_model=target, how=ModelLink.How.CURATORS, updated_at=timezone.now())
+    link.ai_model, link.how = target, ModelLink.How.CURATORS
+    link.suggestion = ModelLink.Suggestion.ACCEPTED
+    link.save()
+    if not made.offerings.exists() and not made.results.exists():
+        made._change_reason = reason
+        made._history_user = curator
+        try:
+            with transaction.atomic():
+                made.delete()
+        except models.ProtectedError:
+            pass  # a ticket names it: it stays, without results
+    return link

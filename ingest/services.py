@@ -91,6 +91,7 @@ class KindCounts:
 class ImportReport:
     root: Path | str  # what was read: a folder, an archive or a URL
     dry_run: bool
+    title: str = "LLM Stats import"
     counts: dict[str, KindCounts] = field(default_factory=dict)
     anomalies: list[Anomaly] = field(default_factory=list)
     # Curators' corrections the source changed again, and results given twice: kept for
@@ -112,7 +113,7 @@ class ImportReport:
     def lines(self) -> list[str]:
         mode = " (dry run: nothing was saved)" if self.dry_run else ""
         lines = [
-            f"LLM Stats import from {self.root}{mode}",
+            f"{self.title} from {self.root}{mode}",
             f"{'':15}{'created':>9}{'updated':>9}{'unchanged':>11}{'only in database':>18}"
             f"{'withdrawn':>11}",
         ]
@@ -250,7 +251,8 @@ class _Rows:
     _by_id: dict[type, dict[int, Any]] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, source: Source) -> "_Rows":
+    def load(cls, source: Source | None) -> "_Rows":
+        """Every row, and the results of the source (none without one)."""
         return cls(
             licences=_by_slug(License),
             organizations=_by_slug(Organization),
@@ -261,11 +263,16 @@ class _Rows:
             offerings={
                 (row.ai_model_id, row.provider_id): row for row in Offering.objects.order_by()
             },
-            results={
-                (row.ai_model_id, row.benchmark_id, row.analysis_method): row
-                for row in Result.objects.filter(source=source).order_by()
-            },
+            results=cls.results_of(source) if source is not None else {},
         )
+
+    @staticmethod
+    def results_of(source: Source) -> dict[tuple[int, int, str], Result]:
+        """The source's results by model, benchmark and analysis method."""
+        return {
+            (row.ai_model_id, row.benchmark_id, row.analysis_method): row
+            for row in Result.objects.filter(source=source).order_by()
+        }
 
     def by_id(self, model: type[AIModel] | type[Benchmark]) -> dict[int, Any]:
         """The models or the benchmarks by id (for the conflicts, which name them), made
@@ -308,6 +315,8 @@ class _Importer:
     source: Source
     conflicts: list[Conflict] = field(default_factory=list)
     _open: set[tuple] | None = None
+    # The public reason of the history records it writes.
+    reason: str = IMPORT_REASON
 
     def run(self) -> dict[str, KindCounts]:
         # Order matters: each kind refers to rows of the kinds before it.
@@ -604,7 +613,7 @@ class _Importer:
                 for key, values in wanted.items()
                 if key not in rows
             }
-        return _create_missing(model, rows, wanted, first_values=first_values)
+        return _create_missing(model, rows, wanted, first_values=first_values, reason=self.reason)
 
     def _update[K](
         self,
@@ -657,9 +666,7 @@ class _Importer:
             changed_keys.add(key)
         fields = [*sorted(changed_fields), *(["source_values"] if sourced else []), "updated_at"]
         if changed_rows and has_history(model):
-            bulk_update_with_history(
-                changed_rows, model, fields, default_change_reason=IMPORT_REASON
-            )
+            bulk_update_with_history(changed_rows, model, fields, default_change_reason=self.reason)
         elif changed_rows:
             model.objects.bulk_update(changed_rows, fields)
         if bookkeeping:
@@ -760,7 +767,7 @@ class _Importer:
                 list(gone.values()),
                 Result,
                 ["withdrawn_at", "updated_at"],
-                default_change_reason=IMPORT_REASON,
+                default_change_reason=self.reason,
             )
         return set(gone)
 
@@ -814,10 +821,12 @@ def _create_missing[K](
     wanted: Mapping[K, dict[str, Any]],
     *,
     first_values: Mapping[K, dict[str, Any]] | None = None,
+    reason: str = IMPORT_REASON,
 ) -> set[K]:
     """Insert the wanted rows that do not exist yet (one query); add them to rows.
 
-    A model that keeps history gets a creation record per row (one more query).
+    A model that keeps history gets a creation record per row (one more query), whose
+    public reason is `reason`.
     """
     first_values = first_values or {}
     new = {
@@ -826,7 +835,7 @@ def _create_missing[K](
         if key not in rows
     }
     if has_history(model):
-        bulk_create_with_history(list(new.values()), model, default_change_reason=IMPORT_REASON)
+        bulk_create_with_history(list(new.values()), model, default_change_reason=reason)
     else:
         model.objects.bulk_create(new.values())
     rows.update(new)

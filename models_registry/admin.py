@@ -1,7 +1,7 @@
 from urllib.parse import urlencode
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ForeignKey, Manager, Model, QuerySet
@@ -13,9 +13,16 @@ from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from benchmarks.models import Result
-from benchmarks.services import result_stats_refreshed
+from benchmarks.services import SuggestionRefused, decide_suggestion, result_stats_refreshed
 from models_registry import versions
-from models_registry.models import AIModel, License, Offering, Organization, Provider
+from models_registry.models import (
+    AIModel,
+    License,
+    ModelLink,
+    Offering,
+    Organization,
+    Provider,
+)
 from submissions.services import PUBLIC_REASON_MAX_LENGTH, REVERT_PREFIX
 
 RECORD_FIELDSET = ("Record", {"fields": ("created_at", "updated_at")})
@@ -570,3 +577,81 @@ class OfferingAdmin(HistoryAdmin):
         ("Lifecycle", {"fields": ("deprecated_at",)}),
         RECORD_FIELDSET,
     )
+
+
+class SuggestionForm(forms.ModelForm):
+    """A curator's decision on a model link's suggestion, with the public reason the
+    moved results' change log shows."""
+
+    decision = forms.ChoiceField(
+        choices=[
+            ("accept", "The same model: move the id's results to the suggested model"),
+            ("reject", "Not the same model: keep them apart"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    decision_reason = forms.CharField(
+        label="Public reason",
+        max_length=PUBLIC_REASON_MAX_LENGTH,
+        help_text="Shown in the change log of the results that move.",
+    )
+
+    class Meta:
+        model = ModelLink
+        fields = ()
+
+
+@admin.register(ModelLink)
+class ModelLinkAdmin(admin.ModelAdmin):
+    """The crosswalk: which model each source id is. Imports link ids only when certain;
+    curators decide the suggestions here."""
+
+    form = SuggestionForm
+    list_display = ("external_id", "ai_model", "how", "suggested", "suggestion", "scheme")
+    list_select_related = ("ai_model", "suggested")
+    list_filter = ("suggestion", "how", "scheme")
+    search_fields = ("external_id", "ai_model__name", "ai_model__slug", "suggested__name")
+    ordering = ("scheme", "external_id")
+    readonly_fields = (
+        "scheme",
+        "external_id",
+        "ai_model",
+        "how",
+        "suggested",
+        "suggestion",
+        "decided_by",
+        "decided_at",
+        "created_at",
+        "updated_at",
+    )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        # Only an open suggestion is decided; the rest is a record.
+        if isinstance(obj, ModelLink) and obj.suggestion != ModelLink.Suggestion.OPEN:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def get_fields(self, request: HttpRequest, obj: ModelLink | None = None) -> list:
+        fields = list(self.readonly_fields)
+        if self.has_change_permission(request, obj):
+            fields += ["decision", "decision_reason"]
+        return fields
+
+    def save_model(self, request: HttpRequest, obj: ModelLink, form, change: bool) -> None:
+        if "decision" not in form.cleaned_data:
+            return
+        try:
+            decide_suggestion(
+                obj,
+                accept=form.cleaned_data["decision"] == "accept",
+                curator=request.user,
+                reason=form.cleaned_data["decision_reason"],
+            )
+        except SuggestionRefused as error:
+            messages.error(request, str(error))

@@ -357,6 +357,9 @@ class AIModel(SourcedModel, TimestampedModel):
     api_docs_url = models.URLField("API docs", max_length=URL_MAX_LENGTH, blank=True)
     playground_url = models.URLField("playground", max_length=URL_MAX_LENGTH, blank=True)
     announcement_url = models.URLField("announcement", max_length=URL_MAX_LENGTH, blank=True)
+    architecture = models.CharField(
+        max_length=100, blank=True, help_text="For example LlamaForCausalLM."
+    )
 
     objects = AIModelQuerySet.as_manager()
     history = history()
@@ -491,3 +494,75 @@ class Offering(SourcedModel, TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.ai_model} at {self.provider}"
+
+
+class ModelLinkQuerySet(models.QuerySet):
+    def suggested(self) -> "ModelLinkQuerySet":
+        """The links whose suggestion curators have not decided yet."""
+        return self.filter(suggestion=ModelLink.Suggestion.OPEN)
+
+
+class ModelLink(TimestampedModel):
+    """Which model a source's id for a model is: the crosswalk between sources.
+
+    An import links an id to an existing model only when it is certainly the same (same
+    developer, same name once normalized); otherwise it makes a model of its own for the
+    id and, when another model looks like the same one (same name, another developer),
+    suggests it. Curators accept a suggestion (the id's results move to that model, and
+    later imports put them there) or reject it (the models stay apart, and the
+    suggestion is not made again).
+    """
+
+    class How(models.TextChoices):
+        SAME = "same", "Same developer and name"
+        OWN = "own", "A model of its own"
+        CURATORS = "curators", "Linked by curators"
+
+    class Suggestion(models.TextChoices):
+        NONE = "", "None"
+        OPEN = "open", "To decide"
+        ACCEPTED = "accepted", "Accepted"
+        REJECTED = "rejected", "Rejected"
+
+    scheme = models.CharField(
+        max_length=50, help_text="Whose ids these are, for example every-eval-ever."
+    )
+    external_id = models.CharField("id", max_length=300)
+    ai_model = models.ForeignKey(
+        AIModel, on_delete=models.CASCADE, related_name="links", verbose_name="AI model"
+    )
+    how = models.CharField(max_length=8, choices=How.choices)
+    suggested = models.ForeignKey(
+        AIModel,
+        on_delete=models.SET_NULL,
+        related_name="suggested_links",
+        null=True,
+        blank=True,
+        verbose_name="suggested model",
+        help_text="Another developer's model with the same name: perhaps the same model.",
+    )
+    suggestion = models.CharField(
+        max_length=8, choices=Suggestion.choices, default=Suggestion.NONE, blank=True
+    )
+    decided_by = models.ForeignKey(
+        "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ModelLinkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "model link"
+        ordering = ["scheme", "external_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scheme", "external_id"], name="modellink_scheme_id_unique"
+            ),
+        ]
+        indexes = [
+            # The suggestions to decide, in the admin.
+            models.Index(fields=["suggestion", "scheme"], name="modellink_suggestion_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.external_id} → {self.ai_model}"

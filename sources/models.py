@@ -21,9 +21,24 @@ class Source(TimestampedModel):
         SUBMISSIONS = "submissions", "Visitors' accepted submissions"
         DEMO = "demo", "Synthetic demo data"
 
+    class Relationship(models.TextChoices):
+        """Who measured its results, as Every Eval Ever says it (evaluator_relationship)."""
+
+        UNKNOWN = "", "Not said"
+        FIRST_PARTY = "first_party", "The models' own developers"
+        THIRD_PARTY = "third_party", "A third party"
+        COLLABORATIVE = "collaborative", "Developers and a third party together"
+        OTHER = "other", "Other"
+
     slug = slug_field()
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.DATASET)
+    publisher = models.CharField(
+        max_length=300, blank=True, help_text="Who publishes it, for example Hugging Face."
+    )
+    evaluator_relationship = models.CharField(
+        "who measured", max_length=13, choices=Relationship.choices, blank=True
+    )
     url = models.URLField("link", max_length=URL_MAX_LENGTH, blank=True)
     description = models.TextField(blank=True)
     licence = models.CharField(max_length=100, blank=True, help_text="For example CC BY 4.0.")

@@ -123,7 +123,7 @@ def curators_group(db):
     migration = importlib.import_module("submissions.migrations.0002_curators_group")
     schema_editor = SimpleNamespace(connection=connection)
     migration.create_curators_group(apps, schema_editor)
-    importlib.import_module("benchmarks.migrations.0010_conflict_records").grant(
+    importlib.import_module("models_registry.migrations.0005_model_links").grant(
         apps, schema_editor
     )
     return Group.objects.get(name=migration.GROUP_NAME)

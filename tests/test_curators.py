@@ -149,6 +149,9 @@ EXPECTED_PERMISSIONS = (
         "sources.change_source",
         "sources.view_importrun",
         "sources.view_runanomaly",
+        # Deciding the crosswalk's suggestions (models_registry 0005).
+        "models_registry.view_modellink",
+        "models_registry.change_modellink",
     }
 )
 
@@ -167,7 +170,7 @@ def group_permissions() -> set[str]:
 
 def test_curators_group_has_exactly_the_curation_permissions():
     assert group_permissions() == EXPECTED_PERMISSIONS
-    assert len(EXPECTED_PERMISSIONS) == 8 * 4 + 2 * 3 + 7
+    assert len(EXPECTED_PERMISSIONS) == 8 * 4 + 2 * 3 + 9
 
 
 def test_curators_group_has_nothing_on_accounts_sessions_or_logs():
@@ -184,7 +187,7 @@ def test_group_migration_reverses_and_reapplies():
 
     migration.create_curators_group(apps, schema_editor)
     migration.create_curators_group(apps, schema_editor)
-    importlib.import_module("benchmarks.migrations.0010_conflict_records").grant(
+    importlib.import_module("models_registry.migrations.0005_model_links").grant(
         apps, schema_editor
     )
     assert group_permissions() == EXPECTED_PERMISSIONS
